@@ -1,0 +1,149 @@
+"""The pipeline, end to end: load and validate → merge with templates → lay out → write.
+
+``render(request)`` returns PDF bytes; ``make(request, path)`` also writes them
+safely. Everything that can be reused between documents (the parsed topic, the
+brand, compiled templates, fonts, the decoded logo) is cached per process, so a
+batch pays for it once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from markupsafe import Markup
+
+from handout.errors import ContentError, InputError, Problem, ValidationFailed
+from handout.load.brand import load_brand
+from handout.load.content import find_topic, load_topic, topic_dirs
+from handout.load.schema import did_you_mean
+from handout.merge.templates import render as render_template
+from handout.merge.templates import template_dirs
+from handout.model import Brand, Routine, Topic
+
+Kind = Literal["guide", "card"]
+MAX_CLIENT = 60
+MAX_NOTE = 300
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything that decides one document."""
+
+    kind: Kind
+    topic: str
+    routine: str | None = None
+    brand_file: Path | None = None
+    paper: str | None = None
+    card_size: str | None = None
+    client: str | None = None
+    note: str | None = None
+    templates: Path | None = None
+    content: Path | None = None
+
+    def default_output(self) -> Path:
+        if self.kind == "card":
+            return Path(f"{self.topic}-{self.routine}-card.pdf")
+        return Path(f"{self.topic}-guide.pdf")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A request's inputs, loaded and validated."""
+
+    topic: Topic
+    brand: Brand
+    routine: Routine | None
+    client: str
+    note: str
+
+
+def load_inputs(req: Request) -> Inputs:
+    problems: list[Problem] = []
+    client = _person_text(req.client, "--client", MAX_CLIENT, problems)
+    note = _person_text(req.note, "--note", MAX_NOTE, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    if req.content is not None and not req.content.is_dir():
+        raise ContentError("is not a folder", where=str(req.content), hint="give --content the folder that holds your topic .md files")
+    topic = load_topic(find_topic(req.topic, topic_dirs(req.content)))
+    brand = load_brand(req.brand_file)
+    if req.paper:
+        brand = replace(brand, paper=req.paper)
+    routine = None
+    if req.kind == "card":
+        if req.routine not in topic.routines:
+            hint = did_you_mean(req.routine or "", topic.routines) or f"this topic's routines: {', '.join(topic.routines)}"
+            raise ContentError(f"topic '{topic.id}' has no routine '{req.routine}'", where=str(topic.path), hint=hint)
+        routine = topic.routines[req.routine]
+    return Inputs(topic, brand, routine, client, note)
+
+
+def _person_text(value: str | None, option: str, limit: int, problems: list[Problem]) -> str:
+    if value is None:
+        return ""
+    text = " ".join(value.split())
+    if _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " ")):
+        problems.append(Problem(option, "contains an invisible control character", "type the text again"))
+    elif len(text) > limit:
+        problems.append(Problem(option, f"is {len(text)} characters long, more than the {limit} allowed", "shorten it"))
+    return text
+
+
+def merge(req: Request, inputs: Inputs) -> tuple[str, str]:
+    """Run the template; return the layout markup and the template's name."""
+    dirs = template_dirs(req.templates)
+    markup = render_template(
+        req.kind,
+        dirs,
+        topic=inputs.topic,
+        brand=inputs.brand,
+        routine=inputs.routine,
+        client=inputs.client or None,
+        note=inputs.note or None,
+    )
+    return markup, _template_file(dirs, req.kind)
+
+
+def _template_file(dirs: tuple[Path, ...], name: str) -> str:
+    for folder in dirs:
+        path = folder / f"{name}.xml.j2"
+        if path.is_file():
+            return str(path)
+    return f"{name}.xml.j2"
+
+
+def render(req: Request) -> bytes:
+    """Build the PDF for *req* and return its bytes (nothing is written)."""
+    _check_source_date_epoch()
+    inputs = load_inputs(req)
+    markup, template = merge(req, inputs)
+    from handout.layout import render as layout
+
+    return layout.lay_out(req.kind, markup, template, inputs, card_size=req.card_size)
+
+
+def make(req: Request, output: Path | None = None, force: bool = False) -> Path:
+    """Render *req* and write it to *output* (default: the request's default name)."""
+    from handout.write.output import check_target, write_atomic
+
+    path = output or req.default_output()
+    check_target(path, force)
+    data = render(req)
+    write_atomic(path, data)
+    return path
+
+
+def _check_source_date_epoch() -> None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and not value.isdigit():
+        raise InputError(f"'{value}' is not a whole number of seconds", where="SOURCE_DATE_EPOCH", hint="set it to a Unix time such as 1764115200, or unset it")
+
+
+def plain(text: Markup | str) -> str:
+    """Text without its inline tags, for PDF metadata and bookmarks."""
+    return Markup(text).striptags() if isinstance(text, Markup) else str(text)

@@ -1,0 +1,162 @@
+"""Lay out a parsed document on branded pages and return the PDF bytes.
+
+ReportLab runs in invariant mode (the same inputs give the same bytes; dates
+come from ``SOURCE_DATE_EPOCH`` when set) and may not fetch anything from the
+network, whatever ``RL_*`` variables or ``~/.reportlab_settings`` say.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
+
+from handout.errors import LayoutError, warn
+from handout.layout.images import Picture
+from handout.layout.markup import Heading
+from handout.layout.page import Geometry, draw_footer, draw_header, draw_page_label, numbered_canvas
+from handout.layout.styles import Theme
+from handout.model import Brand
+
+rl_config.invariant = 1
+rl_config.trustedHosts = None
+rl_config.trustedSchemes = []
+
+#: a card fuller than this gets a warning: it will look crowded
+CARD_FULL_WARNING = 0.97
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    lang: str
+
+
+class _Doc(BaseDocTemplate):  # type: ignore[misc]
+    """Remembers the last section heading placed, to name it if layout fails."""
+
+    section = ""
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+        if isinstance(flowable, Heading):
+            self.section = flowable._outline
+
+
+def _doc(buf: io.BytesIO, g: Geometry, meta: Meta) -> _Doc:
+    return _Doc(
+        buf,
+        pagesize=g.size,
+        leftMargin=g.side,
+        rightMargin=g.side,
+        topMargin=g.size[1] - g.frame[1] - g.frame[3],
+        bottomMargin=g.frame[1],
+        title=meta.title,
+        author=meta.author,
+        subject=meta.subject,
+        keywords=meta.keywords,
+        creator="handout",
+        producer="handout",
+        lang=meta.lang,
+        displayDocTitle=1,
+        invariant=1,
+        initialFontName="Helvetica",
+    )
+
+
+def _frame(g: Geometry) -> Frame:
+    x, y, w, h = g.frame
+    return Frame(x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+
+def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str) -> bytes:
+    if not story:
+        raise LayoutError("the document is empty", where=where, hint="the template printed nothing; check it")
+    buf = io.BytesIO()
+    doc = _doc(buf, g, meta)
+
+    def on_page(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        draw_header(canvas, g, brand, theme, logo)
+        draw_footer(canvas, g, brand, theme, numbered=True)
+        canvas.restoreState()
+
+    def on_save(canvas: Any, n: int, total: int) -> None:
+        draw_page_label(canvas, g, theme, n, total)
+
+    doc.addPageTemplates([PageTemplate(id="page", frames=[_frame(g)], onPage=on_page)])
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(on_save))
+    except RLLayoutError as exc:
+        raise _layout_error(exc, doc.section, where) from None
+    return buf.getvalue()
+
+
+def build_card(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str, size_name: str) -> bytes:
+    """One card page; refuse, saying by how much, if the routine does not fit."""
+    if not story:
+        raise LayoutError("the card is empty", where=where, hint="the card template printed nothing; check it")
+    _, _, fw, fh = g.frame
+    needed = measure(story, fw, fh)
+    if needed > fh:
+        over = needed - fh
+        raise LayoutError(
+            f"does not fit on a {size_name} card: it needs {over / 72:.1f} in ({over / 72 * 25.4:.0f} mm) more height than the card has",
+            where=where,
+            hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
+        )
+    if needed > fh * CARD_FULL_WARNING:
+        warn(where, f"fills {needed / fh:.0%} of the {size_name} card and will look crowded", "consider a bigger --size or a shorter note")
+    buf = io.BytesIO()
+    doc = _doc(buf, g, meta)
+
+    def on_page(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        draw_header(canvas, g, brand, theme, logo)
+        draw_footer(canvas, g, brand, theme)
+        canvas.restoreState()
+
+    doc.addPageTemplates([PageTemplate(id="card", frames=[_frame(g)], onPage=on_page)])
+    try:
+        doc.build(story)
+    except RLLayoutError as exc:
+        raise _layout_error(exc, doc.section, where) from None
+    if doc.page > 1:
+        raise LayoutError(f"does not fit on one {size_name} card", where=where, hint="choose a bigger --size, or shorten the steps or the note")
+    return buf.getvalue()
+
+
+def measure(story: list[Flowable], width: float, height: float) -> float:
+    """Height the flowables take stacked in one frame (space between them included)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    scratch = Canvas(io.BytesIO())
+    total = 0.0
+    previous_after = 0.0
+    for i, f in enumerate(story):
+        _, h = f.wrapOn(scratch, width, height)
+        if isinstance(f, KeepTogether):
+            h = f._H  # its wrap() reports a huge height on purpose, to force a split
+        before = f.getSpaceBefore() if i else 0.0
+        total += max(before, previous_after) + h
+        previous_after = f.getSpaceAfter()
+    return total
+
+
+def _layout_error(exc: RLLayoutError, section: str, where: str) -> LayoutError:
+    text = str(exc)
+    m = re.search(r"too large on page (\d+)", text)
+    place = f"in section '{section}'" if section else "near the start"
+    page = f" on page {m.group(1)}" if m else ""
+    return LayoutError(
+        f"a block {place}{page} is taller than a whole page",
+        where=where,
+        hint="split long lists or routines, or shorten the text",
+    )

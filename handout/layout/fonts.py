@@ -1,0 +1,77 @@
+"""Typefaces: ReportLab's built-in Helvetica, or a brand's own TTF/OTF family.
+
+Fonts are registered once per process. Before anything is drawn, every
+character of the document is checked against the font: a character the font
+cannot print would otherwise come out as a black box, silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from handout.errors import BrandError
+from handout.model import FontFiles
+
+
+@dataclass(frozen=True)
+class FontSet:
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    family: str
+    #: code points the font can draw; ``None`` means the WinAnsi set of the standard fonts
+    coverage: frozenset[int] | None = None
+
+    def can_draw(self, ch: str) -> bool:
+        if ch in "\n\t ":
+            return True
+        if self.coverage is None:
+            try:
+                ch.encode("cp1252")
+            except UnicodeEncodeError:
+                return False
+            return 0x20 <= ord(ch) != 0x7F
+        return ord(ch) in self.coverage
+
+
+HELVETICA = FontSet("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Helvetica")
+
+
+def font_set(files: FontFiles | None, brand_file: str = "brand.toml") -> FontSet:
+    if files is None:
+        return HELVETICA
+    return _register(files.regular, files.bold, files.italic, files.bold_italic, brand_file)
+
+
+@lru_cache(maxsize=8)
+def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_file: str) -> FontSet:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    names: list[str] = []
+    coverage: set[int] | None = None
+    for key, path in (("regular", regular), ("bold", bold), ("italic", italic), ("bold_italic", bold_italic)):
+        name = f"HO-{path.stem}"
+        try:
+            font = TTFont(name, str(path))
+        except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
+            raise BrandError(
+                f"'{path.name}' cannot be used as a font ({exc})",
+                where=f"{brand_file}: fonts.{key}",
+                hint="use a TrueType (.ttf) or OpenType (.otf) file with TrueType outlines",
+            ) from None
+        pdfmetrics.registerFont(font)
+        names.append(name)
+        chars = set(font.face.charToGlyph)
+        coverage = chars if coverage is None else coverage & chars
+    family = f"HO-{regular.stem}-family"
+    addMapping(family, 0, 0, names[0])
+    addMapping(family, 1, 0, names[1])
+    addMapping(family, 0, 1, names[2])
+    addMapping(family, 1, 1, names[3])
+    pdfmetrics.registerFontFamily(family, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[3])
+    return FontSet(names[0], names[1], names[2], names[3], names[0], frozenset(coverage or ()))

@@ -1,0 +1,419 @@
+"""Layout markup → ReportLab flowables.
+
+Templates produce a small XML vocabulary (documented in ``templates/README.md``).
+This module is its only reader: it checks every element and attribute, escapes
+every piece of text again for ReportLab's paragraph parser, lets through only
+``<b>``, ``<i>``, ``<br/>`` and safe links, and turns each element into
+flowables. A new kind of block is one new entry in ``BLOCKS``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib import colors
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import BalancedColumns, HRFlowable
+
+from handout.errors import TemplateError
+from handout.layout.styles import ALERT, ALERT_TINT, Theme
+
+LINK_SCHEMES = ("https", "mailto", "tel")
+INLINE_TAGS = {"b", "i", "br", "a"}
+
+
+def parse(markup: str, template: str) -> ET.Element:
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        lines = markup.splitlines()
+        snippet = lines[line - 1].strip()[:70] if 0 < line <= len(lines) else ""
+        raise TemplateError(
+            f"the template's output is not well-formed layout markup ({exc.msg.split(':')[0]}) at output line {line}, column {col}: {snippet!r}",
+            where=template,
+            hint="check that every <tag> in the template is closed, and that text is printed with {{ }}",
+        ) from None
+    if root.tag != "document":
+        raise TemplateError(f"the output starts with <{root.tag}>", where=template, hint="wrap the template in <document> … </document>")
+    return root
+
+
+class Heading(Paragraph):  # type: ignore[misc]
+    """A paragraph that also adds a bookmark (PDF outline entry)."""
+
+    def __init__(self, text: str, style: object, key: str, outline: str, level: int) -> None:
+        Paragraph.__init__(self, text, style)
+        self._key = key
+        self._outline = outline
+        self._level = level
+
+    def draw(self) -> None:
+        Paragraph.draw(self)
+        canv = self.canv
+        canv.bookmarkPage(self._key)
+        canv.addOutlineEntry(self._outline, self._key, level=self._level, closed=False)
+
+
+class Builder:
+    """Turns one parsed document into a list of flowables for a frame of ``width`` points."""
+
+    def __init__(self, theme: Theme, width: float, template: str) -> None:
+        self.theme = theme
+        self.width = width
+        self.template = template
+        self.styles = theme.styles
+        self._alert = 0
+
+    # -- entry point -------------------------------------------------------
+    def story(self, root: ET.Element) -> list[Flowable]:
+        return self.children(root, self.width)
+
+    def children(self, el: ET.Element, width: float) -> list[Flowable]:
+        return glue(self._children(el, width), width)
+
+    def _children(self, el: ET.Element, width: float) -> list[Flowable]:
+        out: list[Flowable] = []
+        if (el.text or "").strip():
+            self.fail(el, f"text directly inside <{el.tag}>", "put text in <p>, <li> or a heading")
+        for child in el:
+            handler = BLOCKS.get(child.tag)
+            if handler is None:
+                self.fail(child, f"<{child.tag}> is not a layout element here", f"use one of: {', '.join(sorted(BLOCKS))}")
+            self.check_attrs(child)
+            out.extend(handler(self, child, width))
+            if (child.tail or "").strip():
+                self.fail(el, f"text '{child.tail.strip()[:30]}' outside any element", "put text in <p>")
+        return out
+
+    # -- helpers -------------------------------------------------------------
+    def fail(self, el: ET.Element, message: str, hint: str = "") -> None:
+        raise TemplateError(message, where=self.template, hint=hint)
+
+    def check_attrs(self, el: ET.Element) -> None:
+        allowed = ATTRIBUTES.get(el.tag, set())
+        for name in el.attrib:
+            if name not in allowed:
+                self.fail(el, f"<{el.tag}> has no attribute '{name}'", f"allowed: {', '.join(sorted(allowed)) or 'none'}")
+
+    def style(self, el: ET.Element, default: str) -> object:
+        name = el.get("style", default)
+        if name not in self.styles or name.startswith("dose-"):
+            self.fail(el, f"'{name}' is not a paragraph style", f"use one of: {', '.join(s for s in self.styles if not s.startswith('dose-'))}")
+        return self.styles[name]
+
+    def inline(self, el: ET.Element) -> str:
+        """The element's content as ReportLab paragraph markup, every text escaped."""
+        parts = [escape(el.text or "")]
+        for child in el:
+            if child.tag not in INLINE_TAGS:
+                self.fail(child, f"<{child.tag}> is not allowed inside <{el.tag}>", "inside text use only <b>, <i>, <br/> and <a href>")
+            if child.tag == "br":
+                parts.append("<br/>")
+            elif child.tag == "a":
+                href = (child.get("href") or "").strip()
+                inner = self.inline(child)
+                scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+                if scheme in LINK_SCHEMES and not re.search(r"[\s<>\"]", href):
+                    parts.append(f'<a href={quoteattr(href)} color="#{self.theme.primary.hexval()[2:]}">{inner}</a>')
+                else:
+                    parts.append(inner)
+            else:
+                parts.append(f"<{child.tag}>{self.inline(child)}</{child.tag}>")
+            parts.append(escape(child.tail or ""))
+        return " ".join("".join(parts).split())
+
+    def paragraph(self, el: ET.Element, default: str) -> Paragraph:
+        return Paragraph(self.inline(el), self.style(el, default))
+
+
+def _leads_in(f: Flowable) -> bool:
+    """A heading, or a paragraph ending in ':' that introduces what follows."""
+    if isinstance(f, Paragraph):
+        return getattr(f, "lead_in", False) or f.getPlainText().rstrip().endswith(":")
+    return False
+
+
+#: at least this many body lines of a block must fit under its heading
+MIN_LINES_AFTER_HEADING = 3
+
+
+def glue(flowables: list[Flowable], width: float) -> list[Flowable]:
+    """Keep headings and lead-in lines on the same page as what they introduce.
+
+    A block that never splits (a routine, a box) moves with its heading as one
+    group. Before a block that can split (a list, a paragraph), a conditional
+    page break asks for room for the heading plus its first few lines.
+    """
+    out: list[Flowable] = []
+    pending: list[Flowable] = []
+    for f in flowables:
+        if _leads_in(f):
+            pending.append(f)
+            continue
+        if not pending:
+            out.append(f)
+        elif isinstance(f, KeepTogether):
+            out.append(KeepTogether([*pending, *f._content]))
+        else:
+            need = sum(_height(p, width) + p.getSpaceAfter() for p in pending)
+            first_lines = MIN_LINES_AFTER_HEADING * 16.0
+            if isinstance(f, BalancedColumns):
+                need += first_lines  # measurable only inside a document; it splits anyway
+            else:
+                need += min(_height(f, width), first_lines) if _splits(f) else _height(f, width)
+            out.extend([CondPageBreak(need), *pending, f])
+        pending = []
+    return out + pending
+
+
+def _splits(f: Flowable) -> bool:
+    return isinstance(f, (Paragraph, ListFlowable)) or (isinstance(f, Table) and len(f._cellvalues) > 1)
+
+
+_SCRATCH: list[object] = []
+
+
+def _height(f: Flowable, width: float) -> float:
+    if not _SCRATCH:
+        import io
+
+        from reportlab.pdfgen.canvas import Canvas
+
+        _SCRATCH.append(Canvas(io.BytesIO()))
+    return float(f.wrapOn(_SCRATCH[0], width, 10_000)[1])
+
+
+# -- element handlers -------------------------------------------------------
+
+Handler = Callable[[Builder, ET.Element, float], list[Flowable]]
+
+
+def _text(style: str) -> Handler:
+    def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+        return [b.paragraph(el, style)]
+
+    return handle
+
+
+def _heading(level: int) -> Handler:
+    tag = f"h{level}"
+
+    def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+        style = b.style(el, tag)
+        if b._alert and level == 2:
+            from reportlab.lib.styles import ParagraphStyle
+
+            style = ParagraphStyle(f"{tag}-alert", parent=style, textColor=ALERT, spaceBefore=0)  # type: ignore[arg-type]
+        text = b.inline(el)
+        if level == 2 and el.get("id"):
+            outline = " ".join(re.sub(r"<[^>]+>", "", "".join(el.itertext())).split())
+            para: Paragraph = Heading(text, style, key=f"s-{el.get('id')}", outline=outline, level=0)
+        else:
+            para = Paragraph(text, style)
+        para.lead_in = True
+        return [para]
+
+    return handle
+
+
+def _list(ordered: bool) -> Handler:
+    def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+        items = [li for li in el]
+        for li in items:
+            if li.tag != "li":
+                b.fail(li, f"<{li.tag}> inside a list", "a list holds only <li> items")
+            b.check_attrs(li)
+        if not items:
+            return []
+        columns = el.get("columns", "1")
+        if columns not in ("1", "2"):
+            b.fail(el, f"columns='{columns}'", "use columns=\"1\" or columns=\"2\"")
+        steps = el.get("style") == "steps"
+        item_style = b.styles["li"] if steps or el.get("style") is None else b.style(el, "li")
+        if columns == "2" and len(items) > 1:
+            return [_two_columns(b, items, ordered, steps, item_style, width)]
+        return [_list_flowable(b, items, ordered, steps, item_style, width, start=1)]
+
+    return handle
+
+
+def _two_columns(b: Builder, items: list[ET.Element], ordered: bool, steps: bool, style: object, width: float) -> Flowable:
+    """Items in two balanced columns, read down the left then the right; splits across pages."""
+    gap = b.theme.body_size
+    parts = []
+    for n, li in enumerate(items, start=1):
+        lf = _list_flowable(b, [li], ordered, steps, style, (width - gap) / 2, start=n)
+        lf.spaceAfter = style.spaceAfter  # type: ignore[attr-defined]
+        parts.append(lf)
+    return BalancedColumns(parts, nCols=2, innerPadding=gap, spaceAfter=gap * 0.4, needed=gap * 4)
+
+
+def _list_flowable(b: Builder, items: list[ET.Element], ordered: bool, steps: bool, style: object, width: float, start: int) -> ListFlowable:
+    t = b.theme
+    size = t.body_size
+    flow_items = [ListItem(Paragraph(b.inline(li), style)) for li in items]
+    if ordered:
+        kw: dict[str, object] = dict(
+            bulletType="1", start=start, bulletFormat="%s." if not steps else "%s",
+            bulletFontName=t.fonts.bold, bulletFontSize=size * (1.05 if steps else 1), bulletColor=t.primary,
+            leftIndent=size * (2.0 if steps else 1.8), bulletDedent="auto",
+        )
+    else:
+        kw = dict(
+            bulletType="bullet", start="\u2022", bulletFontName=t.fonts.regular, bulletFontSize=size,
+            bulletColor=t.primary, leftIndent=size * 1.3, bulletDedent="auto",
+        )
+    lf = ListFlowable(flow_items, spaceAfter=size * 0.4, **kw)
+    return lf
+
+
+def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    kind = el.get("style", "note")
+    palettes = {
+        "summary": (b.theme.primary_tint, b.theme.primary),
+        "note": (b.theme.accent_tint, b.theme.accent),
+        "alert": (ALERT_TINT, ALERT),
+    }
+    if kind not in palettes:
+        b.fail(el, f"'{kind}' is not a box style", f"use one of: {', '.join(palettes)}")
+    fill, bar = palettes[kind]
+    pad = b.theme.body_size * 0.75
+    inner_w = width - 2 * pad - 4
+    if kind == "alert":
+        b._alert += 1
+    try:
+        content = b._children(el, inner_w)  # a box never splits: no need to glue
+    finally:
+        if kind == "alert":
+            b._alert -= 1
+    if not content:
+        return []
+    table = Table([[content]], colWidths=[width])
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("LINEBEFORE", (0, 0), (0, -1), 4, bar),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.4),
+    ]
+    if kind == "alert":
+        commands.append(("BOX", (0, 0), (-1, -1), 1.25, ALERT))
+    table.setStyle(TableStyle(commands))
+    table.spaceBefore = b.theme.body_size * 0.6
+    table.spaceAfter = b.theme.body_size * 0.8
+    return [table]
+
+
+def _keep(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    # no glue inside: the whole group stays together anyway, and ReportLab
+    # mis-measures a KeepTogether nested in another
+    return [KeepTogether(b._children(el, width))]
+
+
+def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    cells = []
+    for item in el:
+        if item.tag != "item":
+            b.fail(item, f"<{item.tag}> inside <dose>", "a dose holds only <item label=\"…\">value</item>")
+        b.check_attrs(item)
+        label = item.get("label", "")
+        cells.append([Paragraph(escape(label.upper()), b.styles["dose-label"]), Paragraph(b.inline(item), b.styles["dose-value"])])
+    if not cells:
+        return []
+    per_row = min(len(cells), 4 if width >= 400 else 2)
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    for row in rows:
+        row.extend([""] * (per_row - len(row)))
+    col_w = width / per_row
+    table = Table(rows, colWidths=[col_w] * per_row)
+    accent = b.theme.accent_tint
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), accent),
+        ("LINEABOVE", (0, 0), (-1, 0), 2, b.theme.accent),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 7),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.75, colors.white),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.75, colors.white),
+    ]))
+    table.spaceBefore = 2
+    table.spaceAfter = b.theme.body_size * 0.3
+    return [table]
+
+
+def _spacer(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    try:
+        height = float(el.get("height", "6"))
+    except ValueError:
+        height = -1
+    if not 0 <= height <= 200:
+        b.fail(el, f"<spacer height='{el.get('height')}'>", "use a height from 0 to 200 points")
+    return [Spacer(1, height)]
+
+
+def _rule(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    return [HRFlowable(width="100%", thickness=1, color=b.theme.primary, spaceBefore=4, spaceAfter=6)]
+
+
+def _pagebreak(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    if el.get("if-less-than"):
+        try:
+            return [CondPageBreak(float(el.get("if-less-than", "0")))]
+        except ValueError:
+            b.fail(el, "if-less-than must be a number of points")
+    return [PageBreak()]
+
+
+BLOCKS: dict[str, Handler] = {
+    "title": _text("title"),
+    "subtitle": _text("subtitle"),
+    "h2": _heading(2),
+    "h3": _heading(3),
+    "h4": _heading(4),
+    "p": _text("body"),
+    "ul": _list(False),
+    "ol": _list(True),
+    "box": _box,
+    "keep": _keep,
+    "dose": _dose,
+    "spacer": _spacer,
+    "rule": _rule,
+    "pagebreak": _pagebreak,
+}
+
+ATTRIBUTES: dict[str, set[str]] = {
+    "title": {"style"},
+    "subtitle": {"style"},
+    "h2": {"id", "style"},
+    "h3": {"style"},
+    "h4": {"style"},
+    "p": {"style"},
+    "ul": {"columns", "style"},
+    "ol": {"columns", "style"},
+    "li": set(),
+    "box": {"style"},
+    "keep": set(),
+    "dose": set(),
+    "item": {"label"},
+    "spacer": {"height"},
+    "rule": set(),
+    "pagebreak": {"if-less-than"},
+}

@@ -1,0 +1,159 @@
+"""Pages: paper and card sizes, the branded header and footer, page numbers.
+
+Every page carries the clinic's logo and name at the top and its contact
+details at the bottom; a guide also shows "Page N of M". Margins are at least
+half an inch, which home and office printers can print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.units import inch, mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+from handout.layout.images import Picture
+from handout.layout.styles import MUTED, Theme, tint
+from handout.model import Brand
+
+PAPER_SIZES: dict[str, tuple[float, float]] = {
+    "letter": (8.5 * inch, 11 * inch),
+    "a4": (210 * mm, 297 * mm),
+}
+CARD_SIZES: dict[str, tuple[float, float]] = {
+    "3x5": (3 * inch, 5 * inch),
+    "4x6": (4 * inch, 6 * inch),
+    "5x8": (5 * inch, 8 * inch),
+    "half-letter": (5.5 * inch, 8.5 * inch),
+    "a6": (105 * mm, 148 * mm),
+    "a5": (148 * mm, 210 * mm),
+}
+#: the card size used when neither --size nor the brand says, by paper
+DEFAULT_CARD = {"letter": "half-letter", "a4": "a5"}
+
+MARGIN = 0.5 * inch
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the header, frame and footer sit on one kind of page."""
+
+    size: tuple[float, float]
+    side: float
+    header: float  # height of the header band below the top margin
+    footer: float  # height of the footer band above the bottom margin
+    logo_h: float
+    name_size: float
+    footer_size: float
+
+    @property
+    def frame(self) -> tuple[float, float, float, float]:
+        w, h = self.size
+        x = self.side
+        y = MARGIN + self.footer
+        return x, y, w - 2 * self.side, h - MARGIN - self.header - y
+
+    @property
+    def logo_max_w(self) -> float:
+        return self.logo_h * 3.2
+
+
+def guide_geometry(paper: str) -> Geometry:
+    return Geometry(PAPER_SIZES[paper], side=0.75 * inch, header=0.85 * inch, footer=0.5 * inch,
+                    logo_h=0.5 * inch, name_size=13, footer_size=9)
+
+
+def card_geometry(size: str) -> Geometry:
+    w, h = CARD_SIZES[size]
+    small = w < 4.5 * inch
+    return Geometry((w, h), side=MARGIN, header=(0.55 if small else 0.62) * inch, footer=0.42 * inch,
+                    logo_h=(0.32 if small else 0.38) * inch, name_size=10.5 if small else 11.5, footer_size=8)
+
+
+def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, right_text: str = "") -> None:
+    w, h = g.size
+    top = h - MARGIN
+    x = g.side
+    if logo is not None:
+        lw, lh = logo.fit(g.logo_max_w, g.logo_h)
+        logo.draw(canvas, x, top - g.logo_h + (g.logo_h - lh) / 2, lw, lh)
+        x += lw + 0.12 * inch
+    fonts = theme.fonts
+    name_y = top - g.logo_h / 2 + (2 if brand.tagline else -g.name_size / 3)
+    canvas.setFillColor(theme.primary)
+    canvas.setFont(fonts.bold, g.name_size)
+    canvas.drawString(x, name_y, brand.name)
+    if brand.tagline:
+        canvas.setFillColor(MUTED)
+        canvas.setFont(fonts.regular, g.name_size * 0.72)
+        canvas.drawString(x, name_y - g.name_size * 0.95, brand.tagline)
+    if right_text:
+        canvas.setFillColor(MUTED)
+        canvas.setFont(fonts.regular, 9)
+        canvas.drawRightString(w - g.side, name_y, right_text)
+    canvas.setStrokeColor(theme.primary)
+    canvas.setLineWidth(1.5)
+    rule_y = top - g.header + 0.14 * inch
+    canvas.line(g.side, rule_y, w - g.side, rule_y)
+
+
+def footer_lines(brand: Brand, theme: Theme, width: float, size: float) -> list[str]:
+    parts = [brand.practitioner, *brand.contact] if brand.practitioner else list(brand.contact)
+    text = "  \u00b7  ".join(p for p in parts if p)
+    return simpleSplit(text, theme.fonts.regular, size, width)[:2] if text else []
+
+
+PAGE_LABEL = "Page {n} of {total}"
+
+
+def draw_footer(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, numbered: bool = False) -> None:
+    """Contact details along the bottom; with *numbered*, room is left for the page label."""
+    w, _ = g.size
+    rule_y = MARGIN + g.footer - 0.12 * inch
+    canvas.setStrokeColor(tint(theme.primary, 0.35))
+    canvas.setLineWidth(0.6)
+    canvas.line(g.side, rule_y, w - g.side, rule_y)
+    size = g.footer_size
+    label = PAGE_LABEL.format(n=99, total=99)
+    label_w = canvas.stringWidth(label, theme.fonts.regular, size) + 14 if numbered else 0
+    lines = footer_lines(brand, theme, w - 2 * g.side - label_w, size)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(theme.fonts.regular, size)
+    y = rule_y - size - 3
+    for line in lines:
+        canvas.drawString(g.side, y, line)
+        y -= size * 1.25
+
+
+def draw_page_label(canvas: Canvas, g: Geometry, theme: Theme, n: int, total: int) -> None:
+    w, _ = g.size
+    size = g.footer_size
+    canvas.setFillColor(MUTED)
+    canvas.setFont(theme.fonts.regular, size)
+    canvas.drawRightString(w - g.side, MARGIN + g.footer - 0.12 * inch - size - 3, PAGE_LABEL.format(n=n, total=total))
+
+
+def numbered_canvas(on_save: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas class that holds pages back until the end, so each can say "of M"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                on_save(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas

@@ -1,0 +1,90 @@
+"""From layout markup and validated inputs to PDF bytes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from handout.errors import ContentError, LayoutError
+from handout.layout import document, page
+from handout.layout.fonts import FontSet, font_set
+from handout.layout.images import Picture, load_picture
+from handout.layout.markup import Builder, parse
+from handout.layout.styles import theme
+
+if TYPE_CHECKING:
+    from handout.build import Inputs
+    from handout.model import Brand
+
+
+def logo_for(brand: Brand) -> Picture | None:
+    if brand.logo is None:
+        return None
+    g = page.guide_geometry("letter")
+    return load_picture(brand.logo, g.logo_max_w, g.logo_h, f"{brand.display_path}: logo")
+
+
+def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: str | None = None) -> bytes:
+    from handout.build import plain
+
+    brand, topic = inputs.brand, inputs.topic
+    fonts = font_set(brand.fonts, brand.display_path)
+    root = parse(markup, template)
+    check_glyphs(root, fonts, inputs)
+    th = theme(fonts, brand.primary, brand.accent)
+    logo = logo_for(brand)
+    if kind == "card":
+        assert inputs.routine is not None
+        size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
+        g = page.card_geometry(size)
+        title = f"{plain(inputs.routine.title)} \u2013 {plain(topic.title)}"
+        subject = plain(inputs.routine.purpose)
+        keywords = f"{topic.id}, {inputs.routine.id}, self-care card"
+    else:
+        g = page.guide_geometry(brand.paper)
+        title, subject = plain(topic.title), plain(topic.summary)
+        keywords = ", ".join([topic.id, *topic.routines, "self-care guide"])
+    meta = document.Meta(title=title, author=brand.name, subject=subject, keywords=keywords, lang=topic.language)
+    story = Builder(th, g.frame[2], template).story(root)
+    if kind == "card":
+        assert inputs.routine is not None
+        where = f"{topic.path}: routines.{inputs.routine.id}"
+        return document.build_card(story, g, brand, th, logo, meta, where, size)
+    return document.build_guide(story, g, brand, th, logo, meta, str(topic.path))
+
+
+def check_glyphs(root: ET.Element, fonts: FontSet, inputs: Inputs) -> None:
+    """Refuse characters the font cannot print (they would come out as black boxes)."""
+    brand = inputs.brand
+    texts = ["".join(root.itertext()), brand.name, brand.tagline, brand.practitioner, *brand.contact]
+    for text in texts:
+        for ch in text:
+            if not fonts.can_draw(ch):
+                raise _glyph_error(ch, fonts, inputs)
+
+
+def _glyph_error(ch: str, fonts: FontSet, inputs: Inputs) -> ContentError | LayoutError:
+    where = _find_char(ch, inputs)
+    name = f"'{ch}' (U+{ord(ch):04X})"
+    hint = (
+        "remove it, or set a font that has it under [fonts] in brand.toml (for example DejaVu Sans or Noto Sans)"
+        if fonts.coverage is None
+        else f"remove it, or choose a font under [fonts] in brand.toml that has it ({fonts.family} does not)"
+    )
+    return ContentError(f"the character {name} cannot be printed with the font {fonts.family}", where=where, hint=hint)
+
+
+def _find_char(ch: str, inputs: Inputs) -> str:
+    for option, value in (("--client", inputs.client), ("--note", inputs.note)):
+        if ch in value:
+            return option
+    for path in (inputs.topic.path, inputs.brand.path):
+        if path is None:
+            continue
+        try:
+            for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+                if ch in line:
+                    return f"{path}:{n}"
+        except (OSError, UnicodeDecodeError):
+            continue
+    return "a template"

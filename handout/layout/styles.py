@@ -1,0 +1,87 @@
+"""Paragraph styles and colours, derived from the brand.
+
+Body text is 12 pt (the floor for client handouts), headings 14–24 pt in the
+brand's primary colour. ``scale`` enlarges everything at once (large print).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from handout.layout.fonts import FontSet
+
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#555555")
+ALERT = colors.HexColor("#B3261E")
+ALERT_TINT = colors.HexColor("#FCEEEE")
+
+
+def tint(color: colors.Color, amount: float) -> colors.Color:
+    """Mix *color* with white; ``amount`` 0 gives white, 1 the colour itself."""
+    return colors.Color(
+        1 - (1 - color.red) * amount,
+        1 - (1 - color.green) * amount,
+        1 - (1 - color.blue) * amount,
+    )
+
+
+@dataclass(frozen=True)
+class Theme:
+    fonts: FontSet
+    primary: colors.Color
+    accent: colors.Color
+    styles: dict[str, ParagraphStyle]
+    body_size: float
+
+    @property
+    def primary_tint(self) -> colors.Color:
+        return tint(self.primary, 0.10)
+
+    @property
+    def accent_tint(self) -> colors.Color:
+        return tint(self.accent, 0.22)
+
+
+@lru_cache(maxsize=16)
+def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0) -> Theme:
+    p = colors.HexColor(primary)
+    a = colors.HexColor(accent)
+    size = 12 * scale
+
+    def style(name: str, **kw: object) -> ParagraphStyle:
+        base: dict[str, object] = {
+            "fontName": fonts.regular,
+            "fontSize": size,
+            "leading": size * 1.3,
+            "textColor": INK,
+            "alignment": TA_LEFT,
+            "spaceAfter": size * 0.5,
+        }
+        base.update(kw)
+        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+    styles = {
+        "body": style("body"),
+        "title": style("title", fontName=fonts.bold, fontSize=24 * scale, leading=28 * scale, textColor=p, spaceAfter=4 * scale),
+        "subtitle": style("subtitle", fontSize=14 * scale, leading=18 * scale, textColor=MUTED, spaceAfter=10 * scale),
+        "h2": style("h2", fontName=fonts.bold, fontSize=17 * scale, leading=21 * scale, textColor=p, spaceBefore=12 * scale, spaceAfter=5 * scale),
+        "h3": style("h3", fontName=fonts.bold, fontSize=14 * scale, leading=18 * scale, textColor=p, spaceBefore=8 * scale, spaceAfter=3 * scale),
+        "h4": style("h4", fontName=fonts.bold, fontSize=13 * scale, leading=17 * scale, textColor=INK, spaceBefore=6 * scale, spaceAfter=2 * scale),
+        "lead": style("lead", fontSize=13 * scale, leading=17.5 * scale, spaceAfter=0),
+        "purpose": style("purpose", fontName=fonts.italic, textColor=MUTED),
+        "stop": style("stop", spaceBefore=4 * scale),
+        "small": style("small", fontSize=9.5 * scale, leading=12.5 * scale, textColor=MUTED),
+        "prepared": style("prepared", spaceAfter=2 * scale),
+        "note": style("note", spaceAfter=0),
+        "li": style("li", spaceAfter=size * 0.25),
+        "sources": style("sources", fontSize=10 * scale, leading=13 * scale, textColor=MUTED, spaceAfter=2 * scale),
+        "dose-label": style("dose-label", fontName=fonts.bold, fontSize=8.5 * scale, leading=10 * scale, textColor=p, spaceAfter=0),
+        "dose-value": style("dose-value", fontName=fonts.bold, fontSize=12 * scale, leading=14.5 * scale, spaceAfter=0),
+        "bullet": style("bullet", fontName=fonts.bold, textColor=p),
+    }
+    return Theme(fonts, p, a, styles, size)

@@ -1,0 +1,231 @@
+"""Find, read and validate ``brand.toml``: the clinic's name, logo, colours and contact."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from handout.errors import BrandError, Problem, ValidationFailed, warn
+from handout.load.schema import INVALID, Choice, Color, Ctx, Email, Phone, Record, Text, Url
+from handout.model import Brand, FontFiles
+from handout.resources import asset
+
+ENV_VAR = "HANDOUT_BRAND"
+PAPERS = ("letter", "a4")
+CARD_SIZES = ("3x5", "4x6", "5x8", "a6", "a5", "half-letter")
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+FONT_SUFFIXES = (".ttf", ".otf")
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+
+_FONTS = Record(
+    {k: Text(max_len=300) for k in ("regular", "bold", "italic", "bold_italic")},
+    required=False,
+)
+
+BRAND = Record(
+    {
+        "name": Text(max_len=60, hint="add the clinic's name, e.g. name = \"Riverside Massage\""),
+        "tagline": Text(max_len=80, required=False),
+        "practitioner": Text(max_len=80, required=False),
+        "phone": Phone(),
+        "email": Email(),
+        "website": Url(schemes=("https",), required=False),
+        "address": Text(max_len=120, required=False),
+        "logo": Text(max_len=300, required=False),
+        "paper": Choice(options=PAPERS, required=False),
+        "card_size": Choice(options=CARD_SIZES, required=False),
+        "colors": Record({"primary": Color(), "accent": Color()}, required=False),
+        "fonts": _FONTS,
+    }
+)
+
+STARTER = """\
+# Your clinic's details, printed on every handout and card.
+# Lines starting with # are notes. Text goes in "quotes".
+
+name = "Riverside Massage Therapy"
+tagline = "Registered massage therapy"
+practitioner = "Alex Morgan, RMT"
+phone = "+1 555 010 0199"
+email = "hello@riverside-massage.example"
+website = "https://riverside-massage.example"
+address = "12 River Street, Springfield"
+
+# A PNG, JPEG or SVG file, next to this file (or give a path).
+logo = "logo.png"
+
+# letter (US) or a4 (most other countries)
+paper = "letter"
+
+# Optional: card size for 'handout card' (3x5, 4x6, 5x8, a6, a5, half-letter)
+# card_size = "5x8"
+
+[colors]
+primary = "#1F5F7A"   # headings and rules
+accent = "#E0A526"    # highlights
+
+# Optional: your own typeface (TTF or OTF), e.g. to print Greek or Cyrillic.
+# [fonts]
+# regular = "fonts/NotoSans-Regular.ttf"
+# bold = "fonts/NotoSans-Bold.ttf"
+# italic = "fonts/NotoSans-Italic.ttf"
+# bold_italic = "fonts/NotoSans-BoldItalic.ttf"
+"""
+
+
+def default_brand_path() -> Path:
+    return asset("default-brand.toml")
+
+
+def locate(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, str]:
+    """The brand file to use and why: flag, then environment, then ./brand.toml, then built-in."""
+    if explicit is not None:
+        return explicit, "--brand"
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env), ENV_VAR
+    local = (cwd or Path.cwd()) / "brand.toml"
+    if local.is_file():
+        return local, "./brand.toml"
+    return default_brand_path(), "built-in"
+
+
+def load_brand(explicit: Path | None = None) -> Brand:
+    """The brand to print with; raise :class:`ValidationFailed` listing every problem."""
+    path, why = locate(explicit)
+    problems, brand = _read(path, why)
+    if problems:
+        raise ValidationFailed(problems)
+    return brand
+
+
+def check_brand(path: Path, why: str = "--brand") -> list[Problem]:
+    try:
+        problems, _ = _read(path, why)
+    except BrandError as exc:
+        return [exc.problem]
+    return problems
+
+
+def _read(path: Path, why: str = "--brand") -> tuple[list[Problem], Brand]:
+    file = str(path)
+    if not path.is_file():
+        where = f"{ENV_VAR}={path}" if why == ENV_VAR else file
+        raise BrandError("the brand file does not exist", where=where, hint="check the path, or run 'handout init' to make one")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BrandError("is not UTF-8 text", where=file, hint="save it as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _lineno_from(str(exc))
+        msg = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        hint = "text values need quotes, e.g. name = \"My Clinic\"; each key only once"
+        raise BrandError(f"not valid TOML: {msg}", where=f"{file}:{line}" if line else file, hint=hint) from None
+    ctx = Ctx(file, lambda p: _toml_line(text, p))
+    data: Any = BRAND.check(raw, (), ctx)
+    problems = ctx.problems
+    if data is INVALID:
+        return problems, Brand(name="")
+    base = path.parent
+    logo = _resolve(data.get("logo"), base, ("logo",), ctx, LOGO_SUFFIXES, "a PNG, JPEG or SVG")
+    fonts = None
+    if data.get("fonts"):
+        given = data["fonts"]
+        missing = [k for k in ("regular", "bold", "italic", "bold_italic") if k not in given]
+        if missing:
+            ctx.add(("fonts",), f"names {len(given)} of the 4 font files; missing {', '.join(missing)}", "give regular, bold, italic and bold_italic (the same file twice is fine)")
+        else:
+            files = {k: _resolve(v, base, ("fonts", k), ctx, FONT_SUFFIXES, "a TTF or OTF font") for k, v in given.items()}
+            if all(files.values()):
+                fonts = FontFiles(**files)  # type: ignore[arg-type]
+    if logo is not None and logo.suffix.lower() != ".svg":
+        _check_image_header(logo, ("logo",), ctx)
+    colors = data.get("colors") or {}
+    brand = Brand(
+        name=data["name"],
+        path=path,
+        tagline=data.get("tagline", ""),
+        practitioner=data.get("practitioner", ""),
+        phone=data.get("phone", ""),
+        email=data.get("email", ""),
+        website=data.get("website", ""),
+        address=data.get("address", ""),
+        logo=logo,
+        primary=colors.get("primary", Brand.primary),
+        accent=colors.get("accent", Brand.accent),
+        paper=data.get("paper", "letter"),
+        card_size=data.get("card_size"),
+        fonts=fonts,
+    )
+    return problems, brand
+
+
+def _resolve(value: str | None, base: Path, path: tuple[str, ...], ctx: Ctx, suffixes: tuple[str, ...], what: str) -> Path | None:
+    if not value:
+        return None
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I):
+        ctx.add(path, f"'{value}' is a web address", f"use {what} file on this computer")
+        return None
+    target = (base / value).expanduser()
+    if target.suffix.lower() not in suffixes:
+        ctx.add(path, f"'{value}' is not {what} file", f"use a file ending in {', '.join(suffixes)}")
+        return None
+    if not target.is_file():
+        ctx.add(path, f"'{value}' does not exist (looked in {target.parent})", "check the name; paths are relative to the brand file")
+        return None
+    return target
+
+
+def _check_image_header(path: Path, key: tuple[str, ...], ctx: Ctx) -> None:
+    """Cheap checks that need no image library; the full decode happens at render time."""
+    import imagesize
+
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        ctx.add(key, f"'{path.name}' is {size // (1024 * 1024)} MB, over the {MAX_IMAGE_BYTES // (1024 * 1024)} MB limit", "save a smaller copy (1000 pixels wide is plenty)")
+        return
+    try:
+        width, height = imagesize.get(path)
+    except Exception:  # noqa: BLE001 - any parse failure means the same thing to the user
+        width = height = -1
+    if width <= 0 or height <= 0:
+        ctx.add(key, f"'{path.name}' is not a readable PNG or JPEG image", "open it in an image editor and save it again as PNG")
+        return
+    if width * height > MAX_IMAGE_PIXELS:
+        ctx.add(key, f"'{path.name}' is {width}x{height} pixels, too large to use safely", "save a smaller copy (1000 pixels wide is plenty)")
+        return
+    if max(width, height) < 150:
+        warn(ctx.where(key), f"'{path.name}' is only {width}x{height} pixels and will look blurry in print", "use a logo at least 300 pixels wide")
+
+
+def _lineno_from(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def _toml_line(text: str, path: tuple[str | int, ...]) -> int | None:
+    """Best-effort line of a key in a TOML file (tomllib does not keep positions)."""
+    if not path:
+        return None
+    *tables, key = [str(p) for p in path]
+    table = ".".join(tables)
+    current = ""
+    fallback = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        header = re.match(r"^\[([^\[\]]+)\]", s)
+        if header:
+            current = header.group(1).strip()
+            if current == ".".join(str(p) for p in path):
+                fallback = n
+            continue
+        m = re.match(r'^"?([A-Za-z0-9_-]+)"?\s*=', s)
+        if m and m.group(1) == key and current == table:
+            return n
+    return fallback

@@ -1,0 +1,220 @@
+"""Load and validate a topic file (Markdown with a YAML front matter)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from handout.errors import ContentError, HandoutWarning, Problem, ValidationFailed
+from handout.load import strict_yaml
+from handout.load.markdown import RawBlock, parse_body
+from handout.load.schema import (
+    INVALID,
+    SLUG_RE,
+    Ctx,
+    Date,
+    ListOf,
+    MapOf,
+    Record,
+    Seconds,
+    Text,
+    TextOrNumber,
+    Url,
+    did_you_mean,
+)
+from handout.model import Block, Dose, Routine, Section, Source, Topic
+
+MAX_FILE_BYTES = 512 * 1024
+
+ROUTINE = Record(
+    {
+        "title": Text(max_len=60, inline=True),
+        "purpose": Text(max_len=300, inline=True),
+        "equipment": Text(max_len=200, inline=True, required=False),
+        "steps": ListOf(Text(max_len=300, inline=True), min_items=1, max_items=12),
+        "dose": Record(
+            {
+                "hold_seconds": Seconds(),
+                "repeats": TextOrNumber(),
+                "sides": Text(max_len=40, required=False),
+                "how_often": Text(max_len=60, inline=True, hint="say how often, e.g. 'twice a day'"),
+            }
+        ),
+        "stop_if": Text(max_len=300, inline=True, hint="say when to stop, e.g. 'Stop if the pain turns sharp.'"),
+    }
+)
+
+FRONT_MATTER = Record(
+    {
+        "title": Text(max_len=80, inline=True),
+        "subtitle": Text(max_len=120, inline=True, required=False),
+        "summary": Text(max_len=300, inline=True, hint="add the one main message, in a sentence or two"),
+        "reviewed": Date(),
+        "language": Text(max_len=12, required=False),
+        "disclaimer": Text(max_len=200, inline=True),
+        "sources": ListOf(Record({"title": Text(max_len=150, inline=True), "url": Url(schemes=("https", "http"))}), max_items=20),
+        "routines": MapOf(ROUTINE, max_items=30),
+    }
+)
+
+
+def topic_dirs(user_dir: Path | None) -> list[Path]:
+    from handout.resources import builtin_dir
+
+    dirs = [user_dir] if user_dir else []
+    return [*dirs, builtin_dir("content")]
+
+
+def list_topics(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Every topic id and the file it comes from; earlier folders win."""
+    found: dict[str, Path] = {}
+    for folder in dirs:
+        for path in sorted(folder.glob("*.md")):
+            if path.name.lower() == "readme.md":
+                continue
+            found.setdefault(path.stem, path)
+    return found
+
+
+def find_topic(topic_id: str, dirs: Sequence[Path]) -> Path:
+    topics = list_topics(dirs)
+    if topic_id in topics:
+        return topics[topic_id]
+    hint = did_you_mean(topic_id, topics) or f"known topics: {', '.join(topics) or 'none'} (see 'handout list')"
+    raise ContentError(f"there is no topic '{topic_id}'", hint=hint)
+
+
+def load_topic(path: Path) -> Topic:
+    """Read and validate *path*; raise :class:`ValidationFailed` listing every problem."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ContentError(f"cannot read the file ({exc.strerror})", where=str(path)) from None
+    topic, problems, notes = _load_cached(path, stat.st_mtime_ns, stat.st_size)
+    if problems:
+        raise ValidationFailed(list(problems))
+    for note in notes:
+        warnings.warn(str(note), HandoutWarning, stacklevel=2)
+    assert topic is not None
+    return topic
+
+
+def check_topic(path: Path) -> list[Problem]:
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return [Problem(str(path), f"cannot read the file ({exc.strerror})")]
+    return list(_load_cached(path, stat.st_mtime_ns, stat.st_size)[1])
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: Path, mtime: int, size: int) -> tuple[Topic | None, tuple[Problem, ...], tuple[Problem, ...]]:
+    del mtime  # part of the cache key only
+    file = str(path)
+    if size > MAX_FILE_BYTES:
+        return None, (Problem(file, f"is {size // 1024} KB; a topic file may be at most {MAX_FILE_BYTES // 1024} KB", "split it into several topics"),), ()
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, (Problem(f"{file}:{line}", "is not UTF-8 text", "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"),), ()
+    except OSError as exc:
+        return None, (Problem(file, f"cannot read the file ({exc.strerror})"),), ()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    notes: list[Problem] = []
+    topic, problems = _parse(path, text, notes)
+    return topic, tuple(problems), tuple(notes)
+
+
+def _split_front_matter(text: str, file: str) -> tuple[str, str, int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError("does not start with a '---' line", where=f"{file}:1", hint="put the title, summary and routines between two '---' lines at the top (see content/README.md)")
+    for n, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "\n".join(lines[1:n]), "\n".join(lines[n + 1 :]), n + 2
+    raise ContentError("the front matter is never closed", where=f"{file}:1", hint="add a line with just '---' after the last key")
+
+
+def _parse(path: Path, text: str, notes: list[Problem]) -> tuple[Topic | None, list[Problem]]:
+    file = str(path)
+    problems: list[Problem] = []
+    if not SLUG_RE.match(path.stem):
+        problems.append(Problem(file, f"'{path.stem}' is not a valid topic id", "name the file with lowercase letters, digits and hyphens, e.g. low-back.md"))
+    try:
+        head, body, body_line = _split_front_matter(text, file)
+    except ContentError as exc:
+        return None, [*problems, exc.problem]
+    try:
+        located = strict_yaml.load(head, first_line=2)
+    except strict_yaml.YamlProblem as exc:
+        return None, [*problems, Problem(f"{file}:{exc.line}" if exc.line else file, exc.message)]
+    if not isinstance(located.value, dict):
+        return None, [*problems, Problem(f"{file}:2", "the front matter must be 'key: value' lines")]
+    ctx = Ctx(file, located.line)
+    data: Any = FRONT_MATTER.check(located.value, (), ctx)
+    problems.extend(ctx.problems)
+
+    intro_raw, sections_raw, body_problems = parse_body(body, body_line, file)
+    problems.extend(body_problems)
+    if not sections_raw:
+        problems.append(Problem(f"{file}:{body_line}", "the body has no '## ' sections", "add at least one section, e.g. '## Common symptoms'"))
+    if data is INVALID or problems:
+        return None, problems
+
+    routines = {rid: _routine(rid, r) for rid, r in data["routines"].items()}
+    placed: dict[str, int] = {}
+
+    def block(raw: RawBlock) -> Block:
+        if raw.kind != "routine":
+            return Block(raw.kind, raw.line, raw.text, tuple(raw.items))
+        rid = raw.routine_id
+        if rid not in routines:
+            hint = did_you_mean(rid, routines) or f"the routines are: {', '.join(routines)}"
+            problems.append(Problem(f"{file}:{raw.line}", f"there is no routine '{rid}' in the front matter", hint))
+        elif rid in placed:
+            problems.append(Problem(f"{file}:{raw.line}", f"routine '{rid}' is placed twice (first on line {placed[rid]})", "place each routine once"))
+        placed.setdefault(rid, raw.line)
+        return Block("routine", raw.line, routine=routines.get(rid))
+
+    intro = tuple(block(b) for b in intro_raw)
+    sections = tuple(
+        Section(s.id, s.title, s.line, s.classes, tuple(block(b) for b in s.blocks)) for s in sections_raw
+    )
+    for rid in routines:
+        if rid not in placed:
+            notes.append(Problem(ctx.where(("routines", rid)), f"routine '{rid}' is not placed in the body, so the guide leaves it out", f"add a line [[routine: {rid}]] where it belongs (its card still works)"))
+    if problems:
+        return None, problems
+    topic = Topic(
+        id=path.stem,
+        path=path,
+        title=data["title"],
+        subtitle=data.get("subtitle"),
+        summary=data["summary"],
+        reviewed=data["reviewed"],
+        language=data.get("language") or "en",
+        disclaimer=data["disclaimer"],
+        sources=tuple(Source(s["title"], s["url"]) for s in data["sources"]),
+        routines=routines,
+        intro=intro,
+        sections=sections,
+    )
+    return topic, []
+
+
+def _routine(rid: str, r: dict[str, Any]) -> Routine:
+    d = r["dose"]
+    return Routine(
+        id=rid,
+        title=r["title"],
+        purpose=r["purpose"],
+        equipment=r.get("equipment"),
+        steps=tuple(r["steps"]),
+        dose=Dose(how_often=d["how_often"], hold_seconds=d.get("hold_seconds"), repeats=d.get("repeats"), sides=d.get("sides")),
+        stop_if=r["stop_if"],
+    )

@@ -1,0 +1,316 @@
+"""A small declared schema: every field of a content or brand file, checked at once.
+
+Each :class:`Spec` turns a raw value (text from YAML, or a typed TOML value) into
+the value the program uses, or records a :class:`~handout.errors.Problem` naming
+the file, line and key. A :class:`Record` reports unknown keys with a
+"did you mean", missing keys, and every bad value, so ``handout check`` can list
+all the mistakes in a file in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from handout.errors import Problem
+
+INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
+_PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{5,25}$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+PathT = tuple[str | int, ...]
+
+
+@dataclass
+class Ctx:
+    """Where the values come from, and the problems found so far."""
+
+    file: str
+    line_of: Callable[[PathT], int | None] = lambda path: None
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, path: PathT) -> str:
+        line = self.line_of(path)
+        place = f"{self.file}:{line}" if line else self.file
+        dotted = dotted_path(path)
+        return f"{place}: {dotted}" if dotted else place
+
+    def add(self, path: PathT, message: str, hint: str = "") -> Any:
+        self.problems.append(Problem(self.where(path), message, hint))
+        return INVALID
+
+
+def dotted_path(path: PathT) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "...'"
+
+
+class Spec:
+    required: bool = True
+    hint: str = ""
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return type(self).__name__.lower()
+
+
+@dataclass
+class Text(Spec):
+    """Text of bounded length; with ``inline`` it may carry **bold** and *italic*."""
+
+    max_len: int = 200
+    required: bool = True
+    inline: bool = False
+    hint: str = ""
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if isinstance(value, bool) or isinstance(value, (int, float)):
+            value = str(value)
+        if not isinstance(value, str):
+            return ctx.add(path, "must be text, not a list or a group of keys", self.hint)
+        text = " ".join(value.split())
+        if not text:
+            return ctx.add(path, "is empty", self.hint or "write some text or remove the key")
+        bad = _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " "))
+        if bad:
+            return ctx.add(
+                path,
+                f"contains the invisible control character U+{ord(bad.group()):04X}",
+                "delete it (it often comes from copying out of a PDF or a word processor)",
+            )
+        if len(text) > self.max_len:
+            return ctx.add(
+                path,
+                f"is {len(text)} characters long, more than the {self.max_len} allowed",
+                "shorten it",
+            )
+        if self.inline:
+            from handout.load.markdown import inline
+
+            return inline(text)
+        return text
+
+
+@dataclass
+class Number(Spec):
+    lo: int = 0
+    hi: int = 10_000
+    required: bool = True
+    hint: str = ""
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if isinstance(value, bool):
+            return ctx.add(path, f"{_short(value)} is not a whole number", self.hint)
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+            value = int(value)
+        if not isinstance(value, int):
+            return ctx.add(path, f"{_short(value)} is not a whole number", self.hint)
+        if not self.lo <= value <= self.hi:
+            return ctx.add(path, f"{value} is out of range", f"use a number from {self.lo} to {self.hi}")
+        return value
+
+
+@dataclass
+class Seconds(Spec):
+    """A number of seconds, or a range such as ``15-30`` or ``15 to 30``."""
+
+    required: bool = False
+    hi: int = 3600
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        text = str(value).strip() if not isinstance(value, (list, dict)) else ""
+        m = re.fullmatch(r"(\d+)(?:\s*(?:-|–|to)\s*(\d+))?(?:\s*(?:s|sec|secs|seconds))?", text)
+        if not m:
+            return ctx.add(path, f"{_short(value)} is not a number of seconds", "write e.g. 15 or 15-30")
+        lo = int(m.group(1))
+        hi = int(m.group(2) or lo)
+        if not 1 <= lo <= hi <= self.hi:
+            return ctx.add(path, f"{text} is not a sensible time", f"use 1 to {self.hi} seconds, smaller number first")
+        return (lo, hi)
+
+
+@dataclass
+class TextOrNumber(Spec):
+    max_len: int = 40
+    required: bool = False
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+            return str(int(value))
+        return Text(max_len=self.max_len).check(value, path, ctx)
+
+
+@dataclass
+class Date(Spec):
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if isinstance(value, _dt.date):
+            return value
+        try:
+            return _dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return ctx.add(path, f"{_short(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-26")
+
+
+@dataclass
+class Color(Spec):
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, str) or not _COLOR_RE.match(value.strip()):
+            return ctx.add(path, f"{_short(value)} is not a colour", "use #RRGGBB, e.g. #1F6F8B")
+        return value.strip().upper()
+
+
+@dataclass
+class Choice(Spec):
+    options: tuple[str, ...] = ()
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        text = str(value).strip().lower() if isinstance(value, str) else value
+        if text not in self.options:
+            return ctx.add(path, f"{_short(value)} is not one of {', '.join(self.options)}", _did_you_mean(str(value), self.options))
+        return text
+
+
+@dataclass
+class Slug(Spec):
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, str) or not SLUG_RE.match(value):
+            return ctx.add(path, f"{_short(value)} is not a valid id", "use lowercase letters, digits and hyphens, e.g. side-stretch")
+        return value
+
+
+@dataclass
+class Url(Spec):
+    schemes: tuple[str, ...] = ("https",)
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return ctx.add(path, "must be a web address")
+        text = value.strip()
+        scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+        if scheme not in self.schemes or re.search(r"[\s<>\"]", text) or len(text) > 300:
+            allowed = " or ".join(f"{s}://" for s in self.schemes)
+            return ctx.add(path, f"{_short(value)} is not an allowed link", f"write a full address starting with {allowed}")
+        return text
+
+
+@dataclass
+class Email(Spec):
+    required: bool = False
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, str) or not _EMAIL_RE.match(value.strip()):
+            return ctx.add(path, f"{_short(value)} is not an email address", "write e.g. hello@myclinic.com")
+        return value.strip()
+
+
+@dataclass
+class Phone(Spec):
+    required: bool = False
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, str) or not _PHONE_RE.match(value.strip()):
+            return ctx.add(path, f"{_short(value)} is not a phone number", "use digits, spaces, + ( ) - only, in quotes, e.g. \"+1 555 010 0199\"")
+        return value.strip()
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec = field(default_factory=Text)
+    min_items: int = 1
+    max_items: int = 100
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, list):
+            return ctx.add(path, "must be a list (one '- ' line per item)")
+        if not self.min_items <= len(value) <= self.max_items:
+            return ctx.add(path, f"has {len(value)} items", f"give {self.min_items} to {self.max_items}")
+        out = [self.item.check(v, (*path, i), ctx) for i, v in enumerate(value)]
+        return INVALID if any(v is INVALID for v in out) else out
+
+
+@dataclass
+class Record(Spec):
+    """A group of named keys; unknown keys are reported with a suggestion."""
+
+    fields: dict[str, Spec] = field(default_factory=dict)
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, dict):
+            return ctx.add(path, "must be a group of 'key: value' lines")
+        out: dict[str, Any] = {}
+        ok = True
+        for key in value:
+            if key not in self.fields:
+                ctx.add((*path, key), "is not a known key", _did_you_mean(str(key), self.fields) or f"known keys: {', '.join(self.fields)}")
+                ok = False
+        for key, spec in self.fields.items():
+            if key not in value or value[key] is None:
+                if spec.required:
+                    ctx.add((*path, key) if path else (key,), "is missing", spec.hint or "add it")
+                    ok = False
+                continue
+            result = spec.check(value[key], (*path, key), ctx)
+            ok = ok and result is not INVALID
+            out[key] = result
+        return out if ok else INVALID
+
+
+@dataclass
+class MapOf(Spec):
+    """Keys are ids (lowercase-hyphenated), each with the same shape of value."""
+
+    item: Spec = field(default_factory=Record)
+    min_items: int = 1
+    max_items: int = 50
+    required: bool = True
+
+    def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
+        if not isinstance(value, dict):
+            return ctx.add(path, "must be a group of ids, each with its own keys")
+        if not self.min_items <= len(value) <= self.max_items:
+            return ctx.add(path, f"has {len(value)} entries", f"give {self.min_items} to {self.max_items}")
+        out: dict[str, Any] = {}
+        ok = True
+        for key, item in value.items():
+            if Slug().check(key, (*path, key), ctx) is INVALID:
+                ok = False
+                continue
+            result = self.item.check(item, (*path, key), ctx)
+            ok = ok and result is not INVALID
+            out[key] = result
+        return out if ok else INVALID
+
+
+def _did_you_mean(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def did_you_mean(word: str, options: Any) -> str:
+    return _did_you_mean(word, options)

@@ -1,0 +1,95 @@
+"""YAML read as plain text, with the line of every key.
+
+PyYAML's ``safe_load`` silently turns ``no`` into False, ``1:30`` into 90 and
+``01234`` into 668, and lets a duplicate key win quietly. Here every scalar stays
+the text that was written (the schema decides what a value means), a duplicate
+key is an error, and every value remembers its line so a message can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Parsed YAML plus the 1-based line of each value, keyed by its path."""
+
+    value: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+def load(text: str, first_line: int = 1) -> Located:
+    """Parse *text*; line numbers are counted from *first_line*."""
+    offset = first_line - 1
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark else None
+        what = exc.problem or "not valid YAML"
+        raise YamlProblem(line, f"{what} (check the indentation and the ':' after each key)") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(None, f"not valid YAML: {exc}") from None
+    located = Located(value=None)
+    if node is None:
+        located.value = {}
+        return located
+    located.value = _build(node, (), located.lines, offset)
+    return located
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> Any:
+    line = node.start_mark.line + 1 + offset
+    lines[path] = line
+    if node.tag not in _PLAIN_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
+        raise YamlProblem(line, f"the tag {node.tag!r} is not allowed; write plain text")
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), lines, offset) for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(key_line, "a key must be a plain word")
+            key = str(key_node.value)
+            if key == "<<":
+                raise YamlProblem(key_line, "merge keys ('<<') are not supported; write the keys out")
+            if key in result:
+                first = lines.get((*path, key))
+                raise YamlProblem(
+                    key_line,
+                    f"'{key}' appears twice (first on line {first}); keep one of them",
+                )
+            result[key] = _build(value_node, (*path, key), lines, offset)
+            lines[(*path, key)] = key_line
+        return result
+    raise YamlProblem(line, "unsupported YAML")  # pragma: no cover - composer yields only these

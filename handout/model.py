@@ -1,0 +1,143 @@
+"""The data every stage passes on: a topic with its routines, and a brand.
+
+Text that a reader sees is held as :class:`markupsafe.Markup`: already escaped,
+carrying at most ``<b>`` and ``<i>``. Templates print it as it is; anything else
+(brand fields, a client's name) is plain text and gets escaped on the way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Dose:
+    how_often: Markup
+    hold_seconds: tuple[int, int] | None = None
+    repeats: str | None = None
+    sides: str | None = None
+
+    @property
+    def hold(self) -> str:
+        """The hold time in words, e.g. ``15–30 seconds``."""
+        if self.hold_seconds is None:
+            return ""
+        lo, hi = self.hold_seconds
+        unit = "second" if hi == 1 else "seconds"
+        return f"{lo} {unit}" if lo == hi else f"{lo}\u2013{hi} {unit}"
+
+    def items(self) -> list[tuple[str, str]]:
+        """The dose as label/value pairs, in reading order, empty ones left out."""
+        pairs = [
+            ("Hold", self.hold),
+            ("Repeat", self.repeats or ""),
+            ("Sides", self.sides or ""),
+            ("How often", str(self.how_often)),
+        ]
+        return [(label, value) for label, value in pairs if value]
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    title: Markup
+    purpose: Markup
+    steps: tuple[Markup, ...]
+    dose: Dose
+    stop_if: Markup
+    equipment: Markup | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a section body.
+
+    ``kind`` is one of ``paragraph``, ``heading``, ``bullets``, ``numbers``,
+    ``routine``. New kinds (an illustration, a QR code, a tick-log) are new
+    values here and a new macro in the templates.
+    """
+
+    kind: str
+    line: int
+    text: Markup | None = None
+    items: tuple[Markup, ...] = ()
+    routine: Routine | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Markup
+    line: int
+    classes: tuple[str, ...] = ()
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def routines(self) -> list[Routine]:
+        return [b.routine for b in self.blocks if b.routine is not None]
+
+
+@dataclass(frozen=True)
+class Source:
+    title: Markup
+    url: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    path: Path
+    title: Markup
+    summary: Markup
+    reviewed: dt.date
+    disclaimer: Markup
+    sources: tuple[Source, ...]
+    routines: dict[str, Routine]
+    intro: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    subtitle: Markup | None = None
+    language: str = "en"
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+@dataclass(frozen=True)
+class FontFiles:
+    """A brand's own typeface: four TTF/OTF files."""
+
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    path: Path | None = None
+    tagline: str = ""
+    practitioner: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    address: str = ""
+    logo: Path | None = None
+    primary: str = "#1F5F7A"
+    accent: str = "#E0A526"
+    paper: str = "letter"
+    card_size: str | None = None
+    fonts: FontFiles | None = None
+
+    @property
+    def contact(self) -> list[str]:
+        """The contact details that are set, in the order a footer shows them."""
+        return [v for v in (self.phone, self.email, self.website, self.address) if v]
+
+    @property
+    def display_path(self) -> str:
+        return str(self.path) if self.path else "built-in brand"
