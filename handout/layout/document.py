@@ -108,7 +108,7 @@ def build_card(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, l
     if needed > fh:
         over = needed - fh
         raise LayoutError(
-            f"does not fit on a {size_name} card: it needs {over / 72:.1f} in ({over / 72 * 25.4:.0f} mm) more height than the card has",
+            f"does not fit on a {size_name} card: it needs {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
             where=where,
             hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
         )

@@ -69,8 +69,8 @@ def guide_geometry(paper: str) -> Geometry:
 def card_geometry(size: str) -> Geometry:
     w, h = CARD_SIZES[size]
     small = w < 4.5 * inch
-    return Geometry((w, h), side=MARGIN, header=(0.55 if small else 0.62) * inch, footer=0.42 * inch,
-                    logo_h=(0.32 if small else 0.38) * inch, name_size=10.5 if small else 11.5, footer_size=8)
+    return Geometry((w, h), side=MARGIN, header=0.5 * inch, footer=0.36 * inch,
+                    logo_h=(0.28 if small else 0.32) * inch, name_size=10 if small else 11, footer_size=8)
 
 
 def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, right_text: str = "") -> None:

@@ -31,7 +31,7 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
     fonts = font_set(brand.fonts, brand.display_path)
     root = parse(markup, template)
     check_glyphs(root, fonts, inputs)
-    th = theme(fonts, brand.primary, brand.accent)
+    th = theme(fonts, brand.primary, brand.accent, compact=kind == "card")
     logo = logo_for(brand)
     if kind == "card":
         assert inputs.routine is not None

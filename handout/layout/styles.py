@@ -48,19 +48,21 @@ class Theme:
 
 
 @lru_cache(maxsize=16)
-def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0) -> Theme:
+def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact: bool = False) -> Theme:
+    """Styles for a brand; *compact* tightens the spacing (not the type size) for cards."""
     p = colors.HexColor(primary)
     a = colors.HexColor(accent)
     size = 12 * scale
+    gap = 0.6 if compact else 1.0
 
     def style(name: str, **kw: object) -> ParagraphStyle:
         base: dict[str, object] = {
             "fontName": fonts.regular,
             "fontSize": size,
-            "leading": size * 1.3,
+            "leading": size * (1.22 if compact else 1.3),
             "textColor": INK,
             "alignment": TA_LEFT,
-            "spaceAfter": size * 0.5,
+            "spaceAfter": size * 0.5 * gap,
         }
         base.update(kw)
         return ParagraphStyle(name, **base)  # type: ignore[arg-type]
@@ -69,16 +71,16 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0) -> Them
         "body": style("body"),
         "title": style("title", fontName=fonts.bold, fontSize=24 * scale, leading=28 * scale, textColor=p, spaceAfter=4 * scale),
         "subtitle": style("subtitle", fontSize=14 * scale, leading=18 * scale, textColor=MUTED, spaceAfter=10 * scale),
-        "h2": style("h2", fontName=fonts.bold, fontSize=17 * scale, leading=21 * scale, textColor=p, spaceBefore=12 * scale, spaceAfter=5 * scale),
+        "h2": style("h2", fontName=fonts.bold, fontSize=17 * scale, leading=21 * scale, textColor=p, spaceBefore=12 * scale * gap, spaceAfter=5 * scale * gap),
         "h3": style("h3", fontName=fonts.bold, fontSize=14 * scale, leading=18 * scale, textColor=p, spaceBefore=8 * scale, spaceAfter=3 * scale),
         "h4": style("h4", fontName=fonts.bold, fontSize=13 * scale, leading=17 * scale, textColor=INK, spaceBefore=6 * scale, spaceAfter=2 * scale),
         "lead": style("lead", fontSize=13 * scale, leading=17.5 * scale, spaceAfter=0),
         "purpose": style("purpose", fontName=fonts.italic, textColor=MUTED),
-        "stop": style("stop", spaceBefore=4 * scale),
+        "stop": style("stop", spaceBefore=4 * scale * gap),
         "small": style("small", fontSize=9.5 * scale, leading=12.5 * scale, textColor=MUTED),
-        "prepared": style("prepared", spaceAfter=2 * scale),
+        "prepared": style("prepared", spaceAfter=2 * scale * gap),
         "note": style("note", spaceAfter=0),
-        "li": style("li", spaceAfter=size * 0.25),
+        "li": style("li", spaceAfter=size * 0.25 * gap),
         "sources": style("sources", fontSize=10 * scale, leading=13 * scale, textColor=MUTED, spaceAfter=2 * scale),
         "dose-label": style("dose-label", fontName=fonts.bold, fontSize=8.5 * scale, leading=10 * scale, textColor=p, spaceAfter=0),
         "dose-value": style("dose-value", fontName=fonts.bold, fontSize=12 * scale, leading=14.5 * scale, spaceAfter=0),

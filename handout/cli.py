@@ -1,0 +1,270 @@
+"""The ``handout`` command. Each command parses its options and calls one function.
+
+Heavy libraries (ReportLab, Pillow) are imported inside the commands that
+render, so ``handout --help``, ``list`` and ``check`` start instantly.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+from handout import __version__
+from handout.errors import HandoutError, HandoutWarning
+
+PAPERS = ("letter", "a4")
+CARD_SIZES = ("3x5", "4x6", "5x8", "a6", "a5", "half-letter")
+
+EPILOG = """\b
+Examples:
+  handout guide piriformis                       the full guide, ./piriformis-guide.pdf
+  handout guide piriformis --client "Sam Lee" --note "Twice a day this week"
+  handout card piriformis tennis-ball-seated     one routine on a card
+  handout init                                   start your own brand.toml and logo
+  handout check                                  look for mistakes in your files
+"""
+
+
+def _show_warning(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    if issubclass(category, HandoutWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:  # pragma: no cover - library warnings are not for the user
+        pass
+
+
+class HandoutGroup(click.Group):
+    """Turns unexpected failures into one line (a traceback only with --verbose)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        warnings.showwarning = _show_warning
+        warnings.simplefilter("always", HandoutWarning)
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was half-written", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if ctx.obj and ctx.obj.get("verbose"):
+                raise
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run again with --verbose for details, and please report it)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=HandoutGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="handout")
+@click.option("-v", "--verbose", is_flag=True, help="Show full details when something goes wrong.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Make branded, printable self-care handouts and pocket cards for your clients."""
+    ctx.obj = {"verbose": verbose}
+
+
+def _verbose_errors(func: Any) -> Any:
+    """Under --verbose, show the traceback of user errors too."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except HandoutError:
+            if ctx.obj and ctx.obj.get("verbose"):
+                import traceback
+
+                traceback.print_exc()
+            raise
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+_path = click.Path(path_type=Path)
+_dir = click.Path(path_type=Path, file_okay=False)
+
+
+def document_options(func: Any) -> Any:
+    options = [
+        click.option("-o", "--output", type=_path, default=None, help="Where to write the PDF (default: in this folder)."),
+        click.option("--brand", "brand_file", type=_path, default=None, envvar="HANDOUT_BRAND", show_envvar=True,
+                     help="Your brand.toml (default: ./brand.toml, else a neutral built-in brand)."),
+        click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False), default=None, help="Paper size (default: from brand.toml, else letter)."),
+        click.option("--client", default=None, help="Print \"Prepared for NAME\"."),
+        click.option("--note", default=None, help="A short note from you to the client."),
+        click.option("--templates", type=_dir, default=None, help="Your own templates folder, searched before the built-in one."),
+        click.option("--content", type=_dir, default=None, help="Your own content folder, searched before the built-in one."),
+        click.option("--force", is_flag=True, help="Replace an existing file even if it is not a PDF."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _make(request: Any, output: Path | None, force: bool) -> None:
+    from handout.build import make
+
+    path = make(request, output, force)
+    click.echo(f"wrote {path}")
+
+
+@cli.command("list")
+@click.option("--content", type=_dir, default=None, help="Also list the topics in this folder.")
+@_verbose_errors
+def list_cmd(content: Path | None) -> None:
+    """List the topics and each topic's routines."""
+    from handout.errors import ValidationFailed
+    from handout.load.content import list_topics, load_topic, topic_dirs
+
+    topics = list_topics(topic_dirs(content))
+    if not topics:
+        raise HandoutError("no topics found", where=str(content or "content"), hint="add a topic file (see content/README.md)")
+    for topic_id, path in topics.items():
+        try:
+            topic = load_topic(path)
+        except ValidationFailed as exc:
+            click.echo(f"{topic_id}  (has {len(exc.problems)} problem(s); run: handout check {path})")
+            continue
+        click.echo(f"{topic_id}  {topic.title.striptags()}")
+        for rid, routine in topic.routines.items():
+            click.echo(f"    {rid:<24} {routine.title.striptags()}")
+
+
+@cli.command()
+@click.argument("topic")
+@document_options
+@_verbose_errors
+def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None,
+          note: str | None, templates: Path | None, content: Path | None, force: bool) -> None:
+    """Make the full guide for TOPIC (default file: ./TOPIC-guide.pdf)."""
+    from handout.build import Request
+
+    req = Request("guide", topic, brand_file=brand_file, paper=paper and paper.lower(), client=client, note=note,
+                  templates=templates, content=content)
+    _make(req, output, force)
+
+
+@cli.command()
+@click.argument("topic")
+@click.argument("routine")
+@click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None,
+              help="Card size (default: half-letter, or a5 when the paper is a4).")
+@document_options
+@_verbose_errors
+def card(topic: str, routine: str, size: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
+         client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool) -> None:
+    """Make a card with one ROUTINE of TOPIC (default file: ./TOPIC-ROUTINE-card.pdf)."""
+    from handout.build import Request
+
+    req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper and paper.lower(),
+                  card_size=size and size.lower(), client=client, note=note, templates=templates, content=content)
+    _make(req, output, force)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=_path)
+@click.option("--templates", type=_dir, default=None, help="Also check the templates in this folder.")
+@_verbose_errors
+def check(paths: tuple[Path, ...], templates: Path | None) -> None:
+    """Check topic files, brand files and folders; list every problem found.
+
+    With no PATH, checks the built-in topics and the brand that would be used.
+    """
+    from handout.check import check_paths
+
+    problems, checked = check_paths(list(paths), templates)
+    for problem in problems:
+        click.echo(f"error: {problem}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {checked} file(s).", err=True)
+        sys.exit(1)
+    click.echo(f"No problems in {checked} file(s).")
+
+
+@cli.command()
+@click.argument("directory", type=_dir, default=".", required=False)
+@_verbose_errors
+def init(directory: Path) -> None:
+    """Write a starter brand.toml and placeholder logo into DIRECTORY (never overwrites)."""
+    from handout.load.brand import STARTER
+    from handout.resources import asset
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HandoutError(f"cannot create the folder ({exc.strerror})", where=str(directory)) from None
+    files = {"brand.toml": STARTER.encode("utf-8"), "logo.png": asset("default-logo.png").read_bytes()}
+    for name, data in files.items():
+        target = directory / name
+        try:
+            with open(target, "xb") as fh:  # 'x': fail rather than overwrite
+                fh.write(data)
+        except FileExistsError:
+            click.echo(f"kept {target} (it already exists; nothing was changed)")
+            continue
+        except OSError as exc:
+            raise HandoutError(f"cannot write the file ({exc.strerror})", where=str(target)) from None
+        click.echo(f"wrote {target}")
+    click.echo(f"Next: edit {directory / 'brand.toml'}, put your logo in place, then run: handout guide piriformis")
+
+
+@cli.command("batch")
+@click.argument("csv_file", metavar="CSV", type=_path)
+@click.option("--topic", required=True, help="The topic for every row.")
+@click.option("--routine", default=None, help="Make a card of this routine (default: the full guide). A 'routine' column overrides it per row.")
+@click.option("--out", "out_dir", type=_dir, default=Path("handouts"), show_default=True, help="Folder for the PDFs.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: the number of cores).")
+@click.option("--brand", "brand_file", type=_path, default=None, envvar="HANDOUT_BRAND", help="Your brand.toml.")
+@click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False), default=None, help="Paper size.")
+@click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None, help="Card size, with --routine.")
+@click.option("--templates", type=_dir, default=None, help="Your own templates folder.")
+@click.option("--content", type=_dir, default=None, help="Your own content folder.")
+@_verbose_errors
+def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
+              paper: str | None, size: str | None, templates: Path | None, content: Path | None) -> None:
+    """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output).
+
+    \b
+    Example CSV:
+      client,note
+      Sam Lee,Twice a day this week
+      Ana Ruiz,
+    """
+    import os
+
+    from handout.batch import batch
+    from handout.build import Request
+
+    base = Request("card" if routine else "guide", topic, routine=routine, brand_file=brand_file,
+                   paper=paper and paper.lower(), card_size=size and size.lower(), templates=templates, content=content)
+    workers = jobs or os.cpu_count() or 1
+    bar: Any = None
+
+    def on_start(n: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and n > 1:
+            bar = click.progressbar(length=n, label="Writing", file=sys.stderr)
+            bar.__enter__()
+
+    def tick(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        summary = batch(csv_file, base, out_dir, workers, progress=tick, on_start=on_start)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for _row, message in summary.failed:
+        click.echo(f"error: {message}", err=True)
+    click.echo(f"{len(summary.written)} written, {len(summary.failed)} failed, in {summary.seconds:.1f} s ({out_dir})")
+    if summary.failed:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="handout")
