@@ -91,7 +91,7 @@ _dir = click.Path(path_type=Path, file_okay=False)
 def document_options(func: Any) -> Any:
     options = [
         click.option("-o", "--output", type=_path, default=None, help="Where to write the PDF (default: in this folder)."),
-        click.option("--brand", "brand_file", type=_path, default=None, envvar="HANDOUT_BRAND", show_envvar=True,
+        click.option("--brand", "brand_file", type=_path, default=None,
                      help="Your brand.toml (default: ./brand.toml, else a neutral built-in brand)."),
         click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False), default=None, help="Paper size (default: from brand.toml, else letter)."),
         click.option("--client", default=None, help="Print \"Prepared for NAME\"."),
@@ -218,7 +218,7 @@ def init(directory: Path) -> None:
 @click.option("--routine", default=None, help="Make a card of this routine (default: the full guide). A 'routine' column overrides it per row.")
 @click.option("--out", "out_dir", type=_dir, default=Path("handouts"), show_default=True, help="Folder for the PDFs.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: the number of cores).")
-@click.option("--brand", "brand_file", type=_path, default=None, envvar="HANDOUT_BRAND", help="Your brand.toml.")
+@click.option("--brand", "brand_file", type=_path, default=None, help="Your brand.toml (default: HANDOUT_BRAND, then ./brand.toml).")
 @click.option("--paper", type=click.Choice(PAPERS, case_sensitive=False), default=None, help="Paper size.")
 @click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None, help="Card size, with --routine.")
 @click.option("--templates", type=_dir, default=None, help="Your own templates folder.")
