@@ -73,7 +73,7 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         "subtitle": style("subtitle", fontSize=14 * scale, leading=18 * scale, textColor=MUTED, spaceAfter=10 * scale),
         "h2": style("h2", fontName=fonts.bold, fontSize=17 * scale, leading=21 * scale, textColor=p, spaceBefore=12 * scale * gap, spaceAfter=5 * scale * gap),
         "h3": style("h3", fontName=fonts.bold, fontSize=14 * scale, leading=18 * scale, textColor=p, spaceBefore=8 * scale, spaceAfter=3 * scale),
-        "h4": style("h4", fontName=fonts.bold, fontSize=13 * scale, leading=17 * scale, textColor=INK, spaceBefore=6 * scale, spaceAfter=2 * scale),
+        "h4": style("h4", fontName=fonts.bold, fontSize=13.5 * scale, leading=17 * scale, textColor=p, spaceBefore=6 * scale, spaceAfter=2 * scale),
         "lead": style("lead", fontSize=13 * scale, leading=17.5 * scale, spaceAfter=0),
         "purpose": style("purpose", fontName=fonts.italic, textColor=MUTED),
         "stop": style("stop", spaceBefore=4 * scale * gap),

@@ -130,10 +130,13 @@ def _read(path: Path, why: str = "--brand") -> tuple[list[Problem], Brand]:
     ctx = Ctx(file, lambda p: _toml_line(text, p))
     data: Any = BRAND.check(raw, (), ctx)
     problems = ctx.problems
+    base = path.parent
+    raw_logo = raw.get("logo")
+    logo = _resolve(raw_logo, base, ("logo",), ctx, LOGO_SUFFIXES, "a PNG, JPEG or SVG") if isinstance(raw_logo, str) else None
+    if logo is not None and logo.suffix.lower() != ".svg":
+        _check_image_header(logo, ("logo",), ctx)
     if data is INVALID:
         return problems, Brand(name="")
-    base = path.parent
-    logo = _resolve(data.get("logo"), base, ("logo",), ctx, LOGO_SUFFIXES, "a PNG, JPEG or SVG")
     fonts = None
     if data.get("fonts"):
         given = data["fonts"]
@@ -144,8 +147,6 @@ def _read(path: Path, why: str = "--brand") -> tuple[list[Problem], Brand]:
             files = {k: _resolve(v, base, ("fonts", k), ctx, FONT_SUFFIXES, "a TTF or OTF font") for k, v in given.items()}
             if all(files.values()):
                 fonts = FontFiles(**files)  # type: ignore[arg-type]
-    if logo is not None and logo.suffix.lower() != ".svg":
-        _check_image_header(logo, ("logo",), ctx)
     colors = data.get("colors") or {}
     brand = Brand(
         name=data["name"],
@@ -177,7 +178,7 @@ def _resolve(value: str | None, base: Path, path: tuple[str, ...], ctx: Ctx, suf
         ctx.add(path, f"'{value}' is not {what} file", f"use a file ending in {', '.join(suffixes)}")
         return None
     if not target.is_file():
-        ctx.add(path, f"'{value}' does not exist (looked in {target.parent})", "check the name; paths are relative to the brand file")
+        ctx.add(path, f"'{value}' does not exist (looked in {target.parent.resolve()})", "check the name; paths are relative to the brand file")
         return None
     return target
 
