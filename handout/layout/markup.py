@@ -15,19 +15,20 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    ListFlowable,
-    ListItem,
     PageBreak,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import BalancedColumns, HRFlowable
+from reportlab.platypus.flowables import HRFlowable
+
+from handout.layout.columns import TwoColumns
 
 from handout.errors import TemplateError
 from handout.layout.styles import ALERT, ALERT_TINT, Theme
@@ -78,6 +79,7 @@ class Builder:
         self.template = template
         self.styles = theme.styles
         self._alert = 0
+        self._item_styles: dict[tuple[str, str, bool], ParagraphStyle] = {}
 
     # -- entry point -------------------------------------------------------
     def story(self, root: ET.Element) -> list[Flowable]:
@@ -137,6 +139,27 @@ class Builder:
             parts.append(escape(child.tail or ""))
         return " ".join("".join(parts).split())
 
+    def item_style(self, base: str, kind: str, last: bool = False) -> ParagraphStyle:
+        """A list-item style: hanging indent, bullet or number in the brand colour."""
+        key = (base, kind, last)
+        if key not in self._item_styles:
+            parent = self.styles[base]
+            size = self.theme.body_size
+            fonts = self.theme.fonts
+            indent = {"bullets": 1.3, "numbers": 1.8, "steps": 1.8}[kind] * size
+            extra = {"spaceAfter": parent.spaceAfter + size * 0.4} if last else {}
+            self._item_styles[key] = ParagraphStyle(
+                f"{base}:{kind}",
+                parent=parent,
+                leftIndent=indent,
+                bulletIndent=0,
+                bulletFontName=fonts.regular if kind == "bullets" else fonts.bold,
+                bulletFontSize=parent.fontSize * (1.05 if kind == "steps" else 1.0),
+                bulletColor=self.theme.primary,
+                **extra,
+            )
+        return self._item_styles[key]
+
     def paragraph(self, el: ET.Element, default: str) -> Paragraph:
         return Paragraph(self.inline(el), self.style(el, default))
 
@@ -171,18 +194,15 @@ def glue(flowables: list[Flowable], width: float) -> list[Flowable]:
             out.append(KeepTogether([*pending, *f._content]))
         else:
             need = sum(_height(p, width) + p.getSpaceAfter() for p in pending)
-            first_lines = MIN_LINES_AFTER_HEADING * 16.0
-            if isinstance(f, BalancedColumns):
-                need += first_lines  # measurable only inside a document; it splits anyway
-            else:
-                need += min(_height(f, width), first_lines) if _splits(f) else _height(f, width)
+            # a block that splits needs room for its first lines only; no need to measure it all
+            need += MIN_LINES_AFTER_HEADING * 16.0 if _splits(f) else _height(f, width)
             out.extend([CondPageBreak(need), *pending, f])
         pending = []
     return out + pending
 
 
 def _splits(f: Flowable) -> bool:
-    return isinstance(f, (Paragraph, ListFlowable)) or (isinstance(f, Table) and len(f._cellvalues) > 1)
+    return isinstance(f, (Paragraph, TwoColumns)) or (isinstance(f, Table) and len(f._cellvalues) > 1)
 
 
 _SCRATCH: list[object] = []
@@ -216,8 +236,6 @@ def _heading(level: int) -> Handler:
     def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         style = b.style(el, tag)
         if b._alert and level == 2:
-            from reportlab.lib.styles import ParagraphStyle
-
             style = ParagraphStyle(f"{tag}-alert", parent=style, textColor=ALERT, spaceBefore=0)  # type: ignore[arg-type]
         text = b.inline(el)
         if level == 2 and el.get("id"):
@@ -233,7 +251,7 @@ def _heading(level: int) -> Handler:
 
 def _list(ordered: bool) -> Handler:
     def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
-        items = [li for li in el]
+        items = list(el)
         for li in items:
             if li.tag != "li":
                 b.fail(li, f"<{li.tag}> inside a list", "a list holds only <li> items")
@@ -244,42 +262,23 @@ def _list(ordered: bool) -> Handler:
         if columns not in ("1", "2"):
             b.fail(el, f"columns='{columns}'", "use columns=\"1\" or columns=\"2\"")
         steps = el.get("style") == "steps"
-        item_style = b.styles["li"] if steps or el.get("style") is None else b.style(el, "li")
+        base = "li" if steps or el.get("style") is None else el.get("style", "li")
+        if not steps:
+            b.style(el, base)  # checks the style name
+        kind = "steps" if steps else "numbers" if ordered else "bullets"
+        texts = [b.inline(li) for li in items]
+        marks = [(f"{n}" if steps else f"{n}.") if ordered else "\u2022" for n in range(1, len(items) + 1)]
         if columns == "2" and len(items) > 1:
-            return [_two_columns(b, items, ordered, steps, item_style, width)]
-        return [_list_flowable(b, items, ordered, steps, item_style, width, start=1)]
+            style = b.item_style(base, kind)
+            paras = [Paragraph(t, style, bulletText=m) for t, m in zip(texts, marks, strict=True)]
+            return [TwoColumns(paras, gap=b.theme.body_size, space_after=b.theme.body_size * 0.4)]
+        last = len(items) - 1
+        return [
+            Paragraph(t, b.item_style(base, kind, last=i == last), bulletText=m)
+            for i, (t, m) in enumerate(zip(texts, marks, strict=True))
+        ]
 
     return handle
-
-
-def _two_columns(b: Builder, items: list[ET.Element], ordered: bool, steps: bool, style: object, width: float) -> Flowable:
-    """Items in two balanced columns, read down the left then the right; splits across pages."""
-    gap = b.theme.body_size
-    parts = []
-    for n, li in enumerate(items, start=1):
-        lf = _list_flowable(b, [li], ordered, steps, style, (width - gap) / 2, start=n)
-        lf.spaceAfter = style.spaceAfter  # type: ignore[attr-defined]
-        parts.append(lf)
-    return BalancedColumns(parts, nCols=2, innerPadding=gap, spaceAfter=gap * 0.4, needed=gap * 4)
-
-
-def _list_flowable(b: Builder, items: list[ET.Element], ordered: bool, steps: bool, style: object, width: float, start: int) -> ListFlowable:
-    t = b.theme
-    size = t.body_size
-    flow_items = [ListItem(Paragraph(b.inline(li), style)) for li in items]
-    if ordered:
-        kw: dict[str, object] = dict(
-            bulletType="1", start=start, bulletFormat="%s." if not steps else "%s",
-            bulletFontName=t.fonts.bold, bulletFontSize=size * (1.05 if steps else 1), bulletColor=t.primary,
-            leftIndent=size * (2.0 if steps else 1.8), bulletDedent="auto",
-        )
-    else:
-        kw = dict(
-            bulletType="bullet", start="\u2022", bulletFontName=t.fonts.regular, bulletFontSize=size,
-            bulletColor=t.primary, leftIndent=size * 1.3, bulletDedent="auto",
-        )
-    lf = ListFlowable(flow_items, spaceAfter=size * 0.4, **kw)
-    return lf
 
 
 def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:

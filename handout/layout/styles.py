@@ -59,10 +59,12 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         base: dict[str, object] = {
             "fontName": fonts.regular,
             "fontSize": size,
-            "leading": size * (1.22 if compact else 1.3),
+            "leading": size * (1.2 if compact else 1.25),
             "textColor": INK,
             "alignment": TA_LEFT,
             "spaceAfter": size * 0.5 * gap,
+            "allowWidows": 0,  # never one lonely line at the top of a page
+            "allowOrphans": 0,
         }
         base.update(kw)
         return ParagraphStyle(name, **base)  # type: ignore[arg-type]
@@ -80,7 +82,7 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         "small": style("small", fontSize=9.5 * scale, leading=12.5 * scale, textColor=MUTED),
         "prepared": style("prepared", spaceAfter=2 * scale * gap),
         "note": style("note", spaceAfter=0),
-        "li": style("li", spaceAfter=size * 0.25 * gap),
+        "li": style("li", spaceAfter=size * 0.2 * gap),
         "sources": style("sources", fontSize=10 * scale, leading=13 * scale, textColor=MUTED, spaceAfter=2 * scale),
         "dose-label": style("dose-label", fontName=fonts.bold, fontSize=8.5 * scale, leading=10 * scale, textColor=p, spaceAfter=0),
         "dose-value": style("dose-value", fontName=fonts.bold, fontSize=12 * scale, leading=14.5 * scale, spaceAfter=0),
