@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from handout import __version__
 from handout.errors import HandoutError, HandoutWarning
 
 PAPERS = ("letter", "a4")
@@ -57,7 +56,7 @@ class HandoutGroup(click.Group):
 
 
 @click.group(cls=HandoutGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="handout")
+@click.version_option(None, "--version", package_name="handout", prog_name="handout")
 @click.option("-v", "--verbose", is_flag=True, help="Show full details when something goes wrong.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:

@@ -97,7 +97,7 @@ def locate(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, str]:
 def load_brand(explicit: Path | None = None) -> Brand:
     """The brand to print with; raise :class:`ValidationFailed` listing every problem."""
     path, why = locate(explicit)
-    problems, brand = _read(path, why)
+    problems, brand = _read(path, why, deep=False)  # the logo is fully decoded when it is drawn
     if problems:
         raise ValidationFailed(problems)
     return brand
@@ -111,7 +111,7 @@ def check_brand(path: Path, why: str = "--brand") -> list[Problem]:
     return problems
 
 
-def _read(path: Path, why: str = "--brand") -> tuple[list[Problem], Brand]:
+def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Problem], Brand]:
     file = str(path)
     if not path.is_file():
         where = f"{ENV_VAR}={path}" if why == ENV_VAR else file
@@ -133,7 +133,7 @@ def _read(path: Path, why: str = "--brand") -> tuple[list[Problem], Brand]:
     base = path.parent
     raw_logo = raw.get("logo")
     logo = _resolve(raw_logo, base, ("logo",), ctx, LOGO_SUFFIXES, "a PNG, JPEG or SVG") if isinstance(raw_logo, str) else None
-    if logo is not None and logo.suffix.lower() != ".svg":
+    if deep and logo is not None and logo.suffix.lower() != ".svg":
         _check_image_header(logo, ("logo",), ctx)
     if data is INVALID:
         return problems, Brand(name="")
