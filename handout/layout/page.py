@@ -82,13 +82,16 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
         logo.draw(canvas, x, top - g.logo_h + (g.logo_h - lh) / 2, lw, lh)
         x += lw + 0.12 * inch
     fonts = theme.fonts
-    name_y = top - g.logo_h / 2 + (2 if brand.tagline else -g.name_size / 3)
+    room = w - g.side - x - (canvas.stringWidth(right_text, fonts.regular, 9) + 12 if right_text else 0)
+    name_size = fit_size(brand.name, fonts.bold, g.name_size, room)
+    name_y = top - g.logo_h / 2 + (2 if brand.tagline else -name_size / 3)
     canvas.setFillColor(theme.primary)
-    canvas.setFont(fonts.bold, g.name_size)
+    canvas.setFont(fonts.bold, name_size)
     canvas.drawString(x, name_y, brand.name)
     if brand.tagline:
         canvas.setFillColor(MUTED)
-        canvas.setFont(fonts.regular, g.name_size * 0.72)
+        tag_size = fit_size(brand.tagline, fonts.regular, g.name_size * 0.72, room)
+        canvas.setFont(fonts.regular, tag_size)
         canvas.drawString(x, name_y - g.name_size * 0.95, brand.tagline)
     if right_text:
         canvas.setFillColor(MUTED)
@@ -98,6 +101,16 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
     canvas.setLineWidth(1.5)
     rule_y = top - g.header + 0.14 * inch
     canvas.line(g.side, rule_y, w - g.side, rule_y)
+
+
+def fit_size(text: str, font: str, size: float, width: float, smallest: float = 6.0) -> float:
+    """The largest size up to *size* at which *text* fits in *width* (never below *smallest*)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    natural = stringWidth(text, font, size)
+    if natural <= width or natural == 0:
+        return size
+    return max(smallest, size * width / natural)
 
 
 def footer_lines(brand: Brand, theme: Theme, width: float, size: float) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
@@ -28,6 +29,7 @@ from handout.load.schema import (
 from handout.model import Block, Dose, Routine, Section, Source, Topic
 
 MAX_FILE_BYTES = 512 * 1024
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 ROUTINE = Record(
     {
@@ -125,6 +127,10 @@ def _load_cached(path: Path, mtime: int, size: int) -> tuple[Topic | None, tuple
     except OSError as exc:
         return None, (Problem(file, f"cannot read the file ({exc.strerror})"),), ()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return None, (Problem(f"{file}:{line}", f"contains the invisible control character U+{ord(bad.group()):04X}", "delete it (it often comes from copying out of a PDF or a word processor)"),), ()
     notes: list[Problem] = []
     topic, problems = _parse(path, text, notes)
     return topic, tuple(problems), tuple(notes)

@@ -68,8 +68,8 @@ def load(text: str, first_line: int = 1) -> Located:
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> Any:
     line = node.start_mark.line + 1 + offset
     lines[path] = line
-    if node.tag not in _PLAIN_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
-        raise YamlProblem(line, f"the tag {node.tag!r} is not allowed; write plain text")
+    if node.tag not in _PLAIN_TAGS:
+        raise YamlProblem(line, f"the tag {node.tag!r} is not allowed; write plain text without '!' tags")
     if isinstance(node, yaml.ScalarNode):
         return str(node.value)
     if isinstance(node, yaml.SequenceNode):
