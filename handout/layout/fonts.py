@@ -7,6 +7,7 @@ cannot print would otherwise come out as a black box, silently.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,17 +26,21 @@ class FontSet:
     #: code points the font can draw; ``None`` means the WinAnsi set of the standard fonts
     coverage: frozenset[int] | None = None
 
-    def can_draw(self, ch: str) -> bool:
-        if ch in "\n\t ":
-            return True
+    def first_missing(self, text: str) -> str | None:
+        """The first character of *text* this font cannot draw, or ``None``."""
         if self.coverage is None:
             try:
-                ch.encode("cp1252")
-            except UnicodeEncodeError:
-                return False
-            return 0x20 <= ord(ch) != 0x7F
-        return ord(ch) in self.coverage
+                text.encode("cp1252")
+            except UnicodeEncodeError as exc:
+                return text[exc.start]
+            bad = _UNPRINTABLE.search(text)
+            return bad.group() if bad else None
+        missing = {ord(c) for c in text} - self.coverage - _SPACES
+        return next((c for c in text if ord(c) in missing), None) if missing else None
 
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x81\x8d\x8f\x90\x9d]")
+_SPACES = {9, 10, 32}
 
 HELVETICA = FontSet("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Helvetica")
 

@@ -17,6 +17,8 @@ from typing import Any
 from handout.errors import BrandError, warn
 
 PPI = 300
+#: only resample images with more than this many times the pixels needed at PPI
+DOWNSAMPLE_ABOVE = 1.5
 MAX_PIXELS = 40_000_000
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -94,15 +96,19 @@ def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
     aspect = image.width / image.height
     w_pt, h_pt = Picture(aspect).fit(max_w, max_h)
     need_w = max(1, round(w_pt / 72 * PPI))
-    if image.width > need_w * 1.05:
+    if image.width > need_w * DOWNSAMPLE_ABOVE:
+        few_colours = image.getcolors(256) if image.mode in ("RGB", "RGBA", "L", "P") else None
         need_h = max(1, round(need_w / aspect))
         image = image.resize((need_w, need_h), Image.Resampling.LANCZOS)
+        if few_colours is not None and image.mode in ("RGB", "L"):
+            # flat artwork: resampling invents in-between colours; put it back on a small palette
+            image = image.quantize(colors=max(2, len(few_colours)), dither=Image.Dither.NONE)
     elif image.width < need_w / 2:
         ppi = image.width / (w_pt / 72)
         warn(where, f"'{path.name}' is {image.width} pixels wide and prints at {ppi:.0f} ppi, so it will look blurry", f"use an image at least {need_w} pixels wide")
-    if image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+    if image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK", "P"):
         image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("P", "PA") else "RGB")
-    if image.mode == "LA":
+    if image.mode == "LA" or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
     if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
         image = image.convert("RGB")  # fully opaque: no need for a soft mask

@@ -58,9 +58,9 @@ def check_glyphs(root: ET.Element, fonts: FontSet, inputs: Inputs) -> None:
     brand = inputs.brand
     texts = ["".join(root.itertext()), brand.name, brand.tagline, brand.practitioner, *brand.contact]
     for text in texts:
-        for ch in text:
-            if not fonts.can_draw(ch):
-                raise _glyph_error(ch, fonts, inputs)
+        ch = fonts.first_missing(text)
+        if ch is not None:
+            raise _glyph_error(ch, fonts, inputs)
 
 
 def _glyph_error(ch: str, fonts: FontSet, inputs: Inputs) -> ContentError | LayoutError:
