@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import re
 import shutil
 import subprocess
@@ -18,6 +20,9 @@ from PIL import Image
 from handout.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# the tests never read or write the user's own cache
+os.environ["HANDOUT_CACHE_DIR"] = tempfile.mkdtemp(prefix="handout-test-cache-")
 QPDF = shutil.which("qpdf")
 
 

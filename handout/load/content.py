@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from handout.errors import ContentError, HandoutWarning, Problem, ValidationFailed
-from handout.load import strict_yaml
 from handout.load.markdown import RawBlock, parse_body
 from handout.load.schema import (
     INVALID,
@@ -112,9 +111,24 @@ def check_topic(path: Path) -> list[Problem]:
     return list(_load_cached(path, stat.st_mtime_ns, stat.st_size)[1])
 
 
+_CODE = ("load/content.py", "load/markdown.py", "load/schema.py", "load/strict_yaml.py", "model.py")
+
+
 @lru_cache(maxsize=32)
 def _load_cached(path: Path, mtime: int, size: int) -> tuple[Topic | None, tuple[Problem, ...], tuple[Problem, ...]]:
-    del mtime  # part of the cache key only
+    """Parse once per process, and once per edit across processes (see handout.cache)."""
+    from handout import cache
+
+    key = cache.key_for(path, *_CODE)
+    hit = cache.load("topic", key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    result = _load_uncached(path, size)
+    cache.store("topic", key, result)
+    return result
+
+
+def _load_uncached(path: Path, size: int) -> tuple[Topic | None, tuple[Problem, ...], tuple[Problem, ...]]:
     file = str(path)
     if size > MAX_FILE_BYTES:
         return None, (Problem(file, f"is {size // 1024} KB; a topic file may be at most {MAX_FILE_BYTES // 1024} KB", "split it into several topics"),), ()
@@ -155,6 +169,8 @@ def _parse(path: Path, text: str, notes: list[Problem]) -> tuple[Topic | None, l
         head, body, body_line = _split_front_matter(text, file)
     except ContentError as exc:
         return None, [*problems, exc.problem]
+    from handout.load import strict_yaml  # here, not at the top: a cached topic needs no YAML
+
     try:
         located = strict_yaml.load(head, first_line=2)
     except strict_yaml.YamlProblem as exc:

@@ -34,7 +34,10 @@ def template_dirs(user_dir: Path | None) -> tuple[Path, ...]:
 @lru_cache(maxsize=8)
 def environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     """One compiled environment per set of folders, reused for every document."""
+    from handout import cache
+
     env = SandboxedEnvironment(
+        bytecode_cache=cache.template_bytecode(),
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
