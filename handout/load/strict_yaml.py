@@ -53,8 +53,7 @@ def load(text: str, first_line: int = 1) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
-        what = exc.problem or "not valid YAML"
-        raise YamlProblem(line, f"{what} (check the indentation and the ':' after each key)") from None
+        raise YamlProblem(line, _plain_message(exc.problem or "")) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"not valid YAML: {exc}") from None
     located = Located(value=None)
@@ -63,6 +62,19 @@ def load(text: str, first_line: int = 1) -> Located:
         return located
     located.value = _build(node, (), located.lines, offset)
     return located
+
+
+def _plain_message(problem: str) -> str:
+    """PyYAML's wording, said the way a non-programmer can act on it."""
+    if "'\\t'" in problem or "\t" in problem:
+        return "a tab is used to indent this line; indent with spaces only"
+    if "mapping values are not allowed" in problem:
+        return "a value holds ': ' (a colon and a space); put the whole value in double quotes"
+    if "could not find expected ':'" in problem:
+        return "a line is missing the ':' after its key, or is indented wrongly"
+    if "expected <block end>" in problem or "did not find expected" in problem:
+        return "the indentation does not line up with the lines around it; indent with the same number of spaces"
+    return f"{problem or 'not valid YAML'} (check the indentation and the ':' after each key)"
 
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> Any:
