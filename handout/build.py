@@ -19,15 +19,15 @@ from markupsafe import Markup
 from handout.errors import ContentError, InputError, Problem, ValidationFailed
 from handout.load.brand import load_brand
 from handout.load.content import find_topic, load_topic, topic_dirs
-from handout.load.schema import did_you_mean
+from handout.load.schema import describe_bad_char, did_you_mean
+from handout.merge.templates import TEMPLATE_SUFFIX, template_dirs, template_path
 from handout.merge.templates import render as render_template
-from handout.merge.templates import template_dirs
 from handout.model import Brand, Routine, Topic
 
 Kind = Literal["guide", "card"]
 MAX_CLIENT = 60
 MAX_NOTE = 300
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ def _person_text(value: str | None, option: str, limit: int, problems: list[Prob
     if value is None:
         return ""
     text = " ".join(value.split())
-    if _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " ")):
-        problems.append(Problem(option, "contains an invisible control character", "type the text again"))
+    bad = _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " "))
+    if bad:
+        problems.append(Problem(option, f"contains {describe_bad_char(bad.group())}", "type the text again (if it has accents, check that your terminal uses UTF-8)"))
     elif len(text) > limit:
         problems.append(Problem(option, f"is {len(text)} characters long, more than the {limit} allowed", "shorten it"))
     return text
@@ -106,15 +107,7 @@ def merge(req: Request, inputs: Inputs) -> tuple[str, str]:
         client=inputs.client or None,
         note=inputs.note or None,
     )
-    return markup, _template_file(dirs, req.kind)
-
-
-def _template_file(dirs: tuple[Path, ...], name: str) -> str:
-    for folder in dirs:
-        path = folder / f"{name}.xml.j2"
-        if path.is_file():
-            return str(path)
-    return f"{name}.xml.j2"
+    return markup, template_path(dirs, req.kind + TEMPLATE_SUFFIX)
 
 
 def render(req: Request) -> bytes:

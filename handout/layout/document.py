@@ -18,7 +18,6 @@ from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from handout.errors import LayoutError, warn
 from handout.layout.images import Picture
-from handout.layout.markup import Heading
 from handout.layout.page import Geometry, draw_footer, draw_header, draw_page_label, numbered_canvas
 from handout.layout.styles import Theme
 from handout.model import Brand
@@ -43,11 +42,16 @@ class Meta:
 class _Doc(BaseDocTemplate):  # type: ignore[misc]
     """Remembers the last section heading placed, to name it if layout fails."""
 
-    section = ""
+    current: Flowable | None = None
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
-        if isinstance(flowable, Heading):
-            self.section = flowable._outline
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables and hasattr(flowables[0], "section_title"):
+            self.current = flowables[0]  # parts split off by ReportLab keep the last known section
+        super().handle_flowable(flowables)
+
+    @property
+    def section(self) -> str:
+        return str(getattr(self.current, "section_title", ""))
 
 
 def _doc(buf: io.BytesIO, g: Geometry, meta: Meta) -> _Doc:
@@ -76,7 +80,8 @@ def _frame(g: Geometry) -> Frame:
     return Frame(x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
-def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str) -> bytes:
+def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str,
+                section_lines: dict[str, int] | None = None) -> bytes:
     if not story:
         raise LayoutError("the document is empty", where=where, hint="the template printed nothing; check it")
     buf = io.BytesIO()
@@ -95,7 +100,8 @@ def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, 
     try:
         doc.build(story, canvasmaker=numbered_canvas(on_save))
     except RLLayoutError as exc:
-        raise _layout_error(exc, doc.section, where) from None
+        line = (section_lines or {}).get(doc.section)
+        raise _layout_error(exc, doc.section, f"{where}:{line}" if line else where) from None
     return buf.getvalue()
 
 

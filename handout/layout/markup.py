@@ -83,7 +83,13 @@ class Builder:
 
     # -- entry point -------------------------------------------------------
     def story(self, root: ET.Element) -> list[Flowable]:
-        return self.children(root, self.width)
+        """The flowables, each tagged with the title of the section it belongs to."""
+        story = self.children(root, self.width)
+        current = ""
+        for f in story:
+            current = _section_title(f) or current
+            f.section_title = current
+        return story
 
     def children(self, el: ET.Element, width: float) -> list[Flowable]:
         return glue(self._children(el, width), width)
@@ -162,6 +168,15 @@ class Builder:
 
     def paragraph(self, el: ET.Element, default: str) -> Paragraph:
         return Paragraph(self.inline(el), self.style(el, default))
+
+
+def _section_title(f: Flowable) -> str:
+    """The section a flowable starts, if it starts one (a heading, or a group or box led by one)."""
+    if isinstance(f, Heading):
+        return f._outline
+    if isinstance(f, KeepTogether):
+        return next((c._outline for c in f._content if isinstance(c, Heading)), "")
+    return str(getattr(f, "starts_section", ""))
 
 
 def _leads_in(f: Flowable) -> bool:
@@ -303,6 +318,7 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     if not content:
         return []
     table = Table([[content]], colWidths=[width])
+    table.starts_section = next((_section_title(c) for c in content if _section_title(c)), "")
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("LINEBEFORE", (0, 0), (0, -1), 4, bar),

@@ -83,16 +83,17 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
         x += lw + 0.12 * inch
     fonts = theme.fonts
     room = w - g.side - x - (canvas.stringWidth(right_text, fonts.regular, 9) + 12 if right_text else 0)
-    name_size = fit_size(brand.name, fonts.bold, g.name_size, room)
+    name, tagline = drawable(brand.name), drawable(brand.tagline)
+    name_size = fit_size(name, fonts.bold, g.name_size, room)
     name_y = top - g.logo_h / 2 + (2 if brand.tagline else -name_size / 3)
     canvas.setFillColor(theme.primary)
     canvas.setFont(fonts.bold, name_size)
-    canvas.drawString(x, name_y, brand.name)
-    if brand.tagline:
+    canvas.drawString(x, name_y, name)
+    if tagline:
         canvas.setFillColor(MUTED)
-        tag_size = fit_size(brand.tagline, fonts.regular, g.name_size * 0.72, room)
+        tag_size = fit_size(tagline, fonts.regular, g.name_size * 0.72, room)
         canvas.setFont(fonts.regular, tag_size)
-        canvas.drawString(x, name_y - g.name_size * 0.95, brand.tagline)
+        canvas.drawString(x, name_y - g.name_size * 0.95, tagline)
     if right_text:
         canvas.setFillColor(MUTED)
         canvas.setFont(fonts.regular, 9)
@@ -103,7 +104,12 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
     canvas.line(g.side, rule_y, w - g.side, rule_y)
 
 
-def fit_size(text: str, font: str, size: float, width: float, smallest: float = 6.0) -> float:
+def drawable(text: str) -> str:
+    """Text for drawString, which would print a soft hyphen as a visible one."""
+    return text.replace("\u00ad", "")
+
+
+def fit_size(text: str, font: str, size: float, width: float, smallest: float = 3.0) -> float:
     """The largest size up to *size* at which *text* fits in *width* (never below *smallest*)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -115,7 +121,7 @@ def fit_size(text: str, font: str, size: float, width: float, smallest: float = 
 
 def footer_lines(brand: Brand, theme: Theme, width: float, size: float) -> list[str]:
     parts = [brand.practitioner, *brand.contact] if brand.practitioner else list(brand.contact)
-    text = "  \u00b7  ".join(p for p in parts if p)
+    text = drawable("  \u00b7  ".join(p for p in parts if p))
     return simpleSplit(text, theme.fonts.regular, size, width)[:2] if text else []
 
 

@@ -22,7 +22,8 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 
 _FONTS = Record(
-    {k: Text(max_len=300) for k in ("regular", "bold", "italic", "bold_italic")},
+    {k: Text(max_len=300, hint="give all four: regular, bold, italic and bold_italic (the same file twice is fine)")
+     for k in ("regular", "bold", "italic", "bold_italic")},
     required=False,
 )
 
@@ -116,10 +117,12 @@ def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Pro
     if not path.is_file():
         where = f"{ENV_VAR}={path}" if why == ENV_VAR else file
         raise BrandError("the brand file does not exist", where=where, hint="check the path, or run 'handout init' to make one")
+    raw_bytes = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BrandError("is not UTF-8 text", where=file, hint="save it as UTF-8") from None
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise BrandError("is not UTF-8 text", where=f"{file}:{line}", hint="save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -139,14 +142,9 @@ def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Pro
         return problems, Brand(name="")
     fonts = None
     if data.get("fonts"):
-        given = data["fonts"]
-        missing = [k for k in ("regular", "bold", "italic", "bold_italic") if k not in given]
-        if missing:
-            ctx.add(("fonts",), f"names {len(given)} of the 4 font files; missing {', '.join(missing)}", "give regular, bold, italic and bold_italic (the same file twice is fine)")
-        else:
-            files = {k: _resolve(v, base, ("fonts", k), ctx, FONT_SUFFIXES, "a TTF or OTF font") for k, v in given.items()}
-            if all(files.values()):
-                fonts = FontFiles(**files)  # type: ignore[arg-type]
+        files = {k: _resolve(v, base, ("fonts", k), ctx, FONT_SUFFIXES, "a TTF or OTF font") for k, v in data["fonts"].items()}
+        if all(files.values()):
+            fonts = FontFiles(**files)  # type: ignore[arg-type]
     colors = data.get("colors") or {}
     brand = Brand(
         name=data["name"],

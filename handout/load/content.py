@@ -23,6 +23,7 @@ from handout.load.schema import (
     Text,
     TextOrNumber,
     Url,
+    describe_bad_char,
     did_you_mean,
 )
 from handout.model import Block, Dose, Routine, Section, Source, Topic
@@ -144,7 +145,7 @@ def _load_uncached(path: Path, size: int) -> tuple[Topic | None, tuple[Problem, 
     bad = _CONTROL_RE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        return None, (Problem(f"{file}:{line}", f"contains the invisible control character U+{ord(bad.group()):04X}", "delete it (it often comes from copying out of a PDF or a word processor)"),), ()
+        return None, (Problem(f"{file}:{line}", f"contains {describe_bad_char(bad.group())}", "delete it (it often comes from copying out of a PDF or a word processor)"),), ()
     notes: list[Problem] = []
     topic, problems = _parse(path, text, notes)
     return topic, tuple(problems), tuple(notes)

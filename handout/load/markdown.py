@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 ROUTINE_RE = re.compile(r"^\[\[\s*routine\s*:\s*([^\]\s]*)\s*\]\]$")
 _ATTRS_RE = re.compile(r"\s*\{([^{}]*)\}\s*$")
 SECTION_CLASSES = ("alert", "columns")
+#: longer "words" (pasted links, a stuck key) cannot be laid out well and take ReportLab very long
+MAX_WORD = 100
+MAX_BLOCK = 3000
+_LONG_WORD_RE = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +93,13 @@ def parse_body(text: str, first_line: int, file: str) -> tuple[list[RawBlock], l
     def where(tok: Token) -> str:
         return f"{file}:{first_line + (tok.map[0] if tok.map else 0)}"
 
+    for tok in tokens:
+        if tok.type == "inline":
+            long_word = _LONG_WORD_RE.search(tok.content)
+            if long_word:
+                problems.append(Problem(where(tok), f"has a 'word' of {len(long_word.group())} characters ('{long_word.group()[:20]}…')", f"break it up; words may be at most {MAX_WORD} characters"))
+            elif len(tok.content) > MAX_BLOCK:
+                problems.append(Problem(where(tok), f"this paragraph or item is {len(tok.content)} characters long", f"split it; at most {MAX_BLOCK} characters each"))
     i = 0
     while i < len(tokens):
         tok = tokens[i]

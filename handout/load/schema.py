@@ -23,7 +23,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
 _PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{5,25}$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 PathT = tuple[str | int, ...]
 
@@ -45,6 +45,13 @@ class Ctx:
     def add(self, path: PathT, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.where(path), message, hint))
         return INVALID
+
+
+def describe_bad_char(ch: str) -> str:
+    """Words for a character that must not be printed: a control code or half a surrogate pair."""
+    if "\ud800" <= ch <= "\udfff":
+        return f"the broken character U+{ord(ch):04X} (half of an encoded character)"
+    return f"the invisible control character U+{ord(ch):04X}"
 
 
 def dotted_path(path: PathT) -> str:
@@ -89,11 +96,7 @@ class Text(Spec):
             return ctx.add(path, "is empty", self.hint or "write some text or remove the key")
         bad = _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " "))
         if bad:
-            return ctx.add(
-                path,
-                f"contains the invisible control character U+{ord(bad.group()):04X}",
-                "delete it (it often comes from copying out of a PDF or a word processor)",
-            )
+            return ctx.add(path, f"contains {describe_bad_char(bad.group())}", "delete it (it often comes from copying out of a PDF or a word processor)")
         if len(text) > self.max_len:
             return ctx.add(
                 path,

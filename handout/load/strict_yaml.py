@@ -60,7 +60,7 @@ def load(text: str, first_line: int = 1) -> Located:
     if node is None:
         located.value = {}
         return located
-    located.value = _build(node, (), located.lines, offset)
+    located.value = _build(node, (), located.lines, offset, set())
     return located
 
 
@@ -69,7 +69,8 @@ def _plain_message(problem: str) -> str:
     if "'\\t'" in problem or "\t" in problem:
         return "a tab is used to indent this line; indent with spaces only"
     if "mapping values are not allowed" in problem:
-        return "a value holds ': ' (a colon and a space); put the whole value in double quotes"
+        return ("this line is indented further than the keys around it, or its value holds ': '; "
+                "line the key up with its neighbours, or put the value in double quotes")
     if "could not find expected ':'" in problem:
         return "a line is missing the ':' after its key, or is indented wrongly"
     if "expected <block end>" in problem or "did not find expected" in problem:
@@ -77,15 +78,20 @@ def _plain_message(problem: str) -> str:
     return f"{problem or 'not valid YAML'} (check the indentation and the ':' after each key)"
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -> Any:
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int, seen: set[int]) -> Any:
     line = node.start_mark.line + 1 + offset
+    if id(node) in seen:
+        # the composer hands back the same node for every '*alias': refusing it stops
+        # self-referencing values and "billion laughs" expansions before they start
+        raise YamlProblem(line, "anchors and aliases ('&name', '*name') are not supported; write the text out in full")
+    seen.add(id(node))
     lines[path] = line
     if node.tag not in _PLAIN_TAGS:
         raise YamlProblem(line, f"the tag {node.tag!r} is not allowed; write plain text without '!' tags")
     if isinstance(node, yaml.ScalarNode):
         return str(node.value)
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines, offset) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), lines, offset, seen) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -101,7 +107,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int) -
                     key_line,
                     f"'{key}' appears twice (first on line {first}); keep one of them",
                 )
-            result[key] = _build(value_node, (*path, key), lines, offset)
+            result[key] = _build(value_node, (*path, key), lines, offset, seen)
             lines[(*path, key)] = key_line
         return result
     raise YamlProblem(line, "unsupported YAML")  # pragma: no cover - composer yields only these

@@ -21,6 +21,25 @@ from jinja2.sandbox import SandboxedEnvironment
 from handout.errors import TemplateError
 
 TEMPLATE_SUFFIX = ".xml.j2"
+#: a template may print at most this much layout markup (the guide is about 20 KB)
+MAX_OUTPUT = 2_000_000
+#: and no string or list it builds with * may be longer than this
+MAX_REPEAT = 100_000
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, plus a cap on ``"x" * n`` so a template cannot eat all memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            seq, n = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_REPEAT:
+                raise jinja2.exceptions.SecurityError(f"'*' would build something {len(seq) * n} long (at most {MAX_REPEAT})")
+        if operator == "**" and isinstance(right, int) and right > 100:
+            raise jinja2.exceptions.SecurityError("'**' with such a large power is not allowed")
+        return super().call_binop(context, operator, left, right)
 
 
 def template_dirs(user_dir: Path | None) -> tuple[Path, ...]:
@@ -32,11 +51,11 @@ def template_dirs(user_dir: Path | None) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=8)
-def environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
+def environment(dirs: tuple[Path, ...]) -> _Sandbox:
     """One compiled environment per set of folders, reused for every document."""
     from handout import cache
 
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         bytecode_cache=cache.template_bytecode(),
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True,
@@ -60,7 +79,14 @@ def render(name: str, dirs: tuple[Path, ...], **context: Any) -> str:
     filename = name + TEMPLATE_SUFFIX
     try:
         template = env.get_template(filename)
-        return template.render(**context)
+        out: list[str] = []
+        size = 0
+        for chunk in template.generate(**context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise TemplateError(f"the template printed more than {MAX_OUTPUT // 1_000_000} million characters", where=template_path(dirs, filename), hint="check its loops")
+            out.append(chunk)
+        return "".join(out)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or filename}:{exc.lineno}"
         raise TemplateError(f"template syntax error: {exc.message}", where=where, hint="check the {% %} and {{ }} tags on that line") from None
@@ -70,8 +96,14 @@ def render(name: str, dirs: tuple[Path, ...], **context: Any) -> str:
         raise TemplateError(f"{exc.message}", where=_template_frame(filename), hint="check the variable name against templates/README.md") from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"not allowed in a template: {exc}", where=_template_frame(filename), hint="templates may only use the documented variables") from None
+    except RecursionError:
+        raise TemplateError("a macro or include calls itself without end", where=_template_frame(filename), hint="check the macros and includes of that template") from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, OverflowError) as exc:
         raise TemplateError(f"{type(exc).__name__}: {exc}", where=_template_frame(filename), hint="check that line of the template") from None
+
+
+def template_path(dirs: tuple[Path, ...], filename: str) -> str:
+    return next((str(d / filename) for d in dirs if (d / filename).is_file()), filename)
 
 
 def _template_frame(fallback: str) -> str:
