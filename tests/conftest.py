@@ -76,8 +76,11 @@ def assert_valid_pdf(data: bytes) -> None:
     reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
     assert len(reader.pages) >= 1, "PDF has no pages"
     if QPDF:
-        proc = subprocess.run([QPDF, "--check", "-"], input=data, capture_output=True)
-        if proc.returncode not in (0, 3):  # 3 = warnings only
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+            fh.write(data)
+            fh.flush()
+            proc = subprocess.run([QPDF, "--check", fh.name], capture_output=True)
+        if proc.returncode != 0:  # 2 = errors, 3 = warnings: both mean a damaged file
             raise AssertionError(f"qpdf --check failed: {proc.stdout.decode()[-500:]}{proc.stderr.decode()[-500:]}")
 
 
