@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from reportlab import rl_config
@@ -82,8 +83,6 @@ def _frame(g: Geometry) -> Frame:
 
 def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str,
                 section_lines: dict[str, int] | None = None) -> bytes:
-    if not story:
-        raise LayoutError("the document is empty", where=where, hint="the template printed nothing; check it")
     buf = io.BytesIO()
     doc = _doc(buf, g, meta)
 
@@ -105,21 +104,14 @@ def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, 
     return buf.getvalue()
 
 
-def build_card(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str, size_name: str) -> bytes:
-    """One card page; refuse, saying by how much, if the routine does not fit."""
-    if not story:
-        raise LayoutError("the card is empty", where=where, hint="the card template printed nothing; check it")
-    _, _, fw, fh = g.frame
-    needed = measure(story, fw, fh)
-    if needed > fh:
-        over = needed - fh
-        raise LayoutError(
-            f"does not fit on a {size_name} card: it needs {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
-            where=where,
-            hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
-        )
-    if needed > fh * CARD_FULL_WARNING:
-        warn(where, f"fills {needed / fh:.0%} of the {size_name} card and will look crowded", "consider a bigger --size or a shorter note")
+def build_card(make_story: Callable[[], list[Flowable]], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None,
+               meta: Meta, where: str, size_name: str) -> bytes:
+    """One card page; refuse, saying by how much, if the routine does not fit.
+
+    The card is built straight away; only when it runs onto a second page is a
+    fresh copy of the story measured, to say how much room is missing.
+    """
+    story = make_story()
     buf = io.BytesIO()
     doc = _doc(buf, g, meta)
 
@@ -134,8 +126,18 @@ def build_card(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, l
         doc.build(story)
     except RLLayoutError as exc:
         raise _layout_error(exc, doc.section, where) from None
+    _, _, fw, fh = g.frame
     if doc.page > 1:
-        raise LayoutError(f"does not fit on one {size_name} card", where=where, hint="choose a bigger --size, or shorten the steps or the note")
+        over = max(1.0, measure(make_story(), fw, fh) - fh)
+        raise LayoutError(
+            f"does not fit on a {size_name} card: it needs {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
+            where=where,
+            hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
+        )
+    frame = doc.frame
+    used = (frame._y1 + frame._height - frame._topPadding) - frame._y
+    if used > fh * CARD_FULL_WARNING:
+        warn(where, f"fills {used / fh:.0%} of the {size_name} card and will look crowded", "consider a bigger --size or a shorter note")
     return buf.getvalue()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from reportlab.platypus import Flowable
+
 from handout.errors import ContentError, LayoutError
 from handout.layout import document, page
 from handout.layout.fonts import FontSet, font_set
@@ -45,15 +47,19 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         title, subject = plain(topic.title), plain(topic.summary)
         keywords = ", ".join([topic.id, *topic.routines, "self-care guide"])
     meta = document.Meta(title=title, author=brand.name, subject=subject, keywords=keywords, lang=topic.language)
-    story = Builder(th, g.frame[2], template).story(root)
-    if not story:
-        raise LayoutError("the document is empty: the template printed nothing inside <document>", where=template, hint="check its {% if %} conditions and loops")
+
+    def make_story() -> list[Flowable]:
+        story = Builder(th, g.frame[2], template).story(root)
+        if not story:
+            raise LayoutError("the document is empty: the template printed nothing inside <document>", where=template, hint="check its {% if %} conditions and loops")
+        return story
+
     if kind == "card":
         assert inputs.routine is not None
         where = f"{topic.path}: routines.{inputs.routine.id}"
-        return document.build_card(story, g, brand, th, logo, meta, where, size)
+        return document.build_card(make_story, g, brand, th, logo, meta, where, size)
     lines = {plain(s.title): s.line for s in topic.sections}
-    return document.build_guide(story, g, brand, th, logo, meta, str(topic.path), lines)
+    return document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
 
 
 def check_glyphs(root: ET.Element, fonts: FontSet, inputs: Inputs) -> None:

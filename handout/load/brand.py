@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +99,22 @@ def locate(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, str]:
 def load_brand(explicit: Path | None = None) -> Brand:
     """The brand to print with; raise :class:`ValidationFailed` listing every problem."""
     path, why = locate(explicit)
-    problems, brand = _read(path, why, deep=False)  # the logo is fully decoded when it is drawn
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)
+    problems, brand = _read_cached(path, why, stamp)
     if problems:
         raise ValidationFailed(problems)
     return brand
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: Path, why: str, stamp: tuple[int, int]) -> tuple[list[Problem], Brand]:
+    """Read once per process and per edit of the file (a batch reads the brand once)."""
+    del stamp  # part of the cache key only
+    return _read(path, why, deep=False)  # the logo is fully decoded when it is drawn
 
 
 def check_brand(path: Path, why: str = "--brand") -> list[Problem]:

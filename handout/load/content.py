@@ -72,13 +72,26 @@ def topic_dirs(user_dir: Path | None) -> list[Path]:
 
 def list_topics(dirs: Sequence[Path]) -> dict[str, Path]:
     """Every topic id and the file it comes from; earlier folders win."""
+    stamps = []
+    for folder in dirs:
+        try:
+            stamps.append((folder, folder.stat().st_mtime_ns))
+        except OSError:
+            stamps.append((folder, 0))
+    return dict(_list_topics(tuple(stamps)))
+
+
+@lru_cache(maxsize=16)
+def _list_topics(stamps: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, Path], ...]:
+    """Keyed by each folder's modification time, which changes when a file is added or removed."""
+    dirs = [folder for folder, _ in stamps]
     found: dict[str, Path] = {}
     for folder in dirs:
         for path in sorted(folder.glob("*.md")):
             if path.name.lower() == "readme.md":
                 continue
             found.setdefault(path.stem, path)
-    return found
+    return tuple(found.items())
 
 
 def find_topic(topic_id: str, dirs: Sequence[Path]) -> Path:
