@@ -69,10 +69,15 @@ def load(kind: str, key: str | None) -> Any:
         return None
 
 
+#: entries kept; past this the least recently written half is removed
+MAX_ENTRIES = 200
+
+
 def store(kind: str, key: str | None, value: Any) -> None:
     folder = directory()
     if folder is None or key is None:
         return
+    _prune(folder)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
@@ -86,6 +91,18 @@ def store(kind: str, key: str | None, value: Any) -> None:
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _prune(folder: Path) -> None:
+    try:
+        entries = list(folder.glob("*.pickle"))
+        if len(entries) < MAX_ENTRIES:
+            return
+        entries.sort(key=lambda p: p.stat().st_mtime)
+        for old in entries[: len(entries) // 2]:
+            old.unlink()
+    except OSError:
+        pass
 
 
 def template_bytecode() -> Any:

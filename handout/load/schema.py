@@ -67,8 +67,20 @@ def _short(value: Any) -> str:
 
 
 class Spec:
+    """A declared field. Options are given as keywords: ``Text(max_len=80, required=False)``.
+
+    Plain classes rather than dataclasses: a dozen dataclasses cost several
+    milliseconds at every start-up.
+    """
+
     required: bool = True
     hint: str = ""
+
+    def __init__(self, **options: Any) -> None:
+        for name, value in options.items():
+            if not hasattr(type(self), name):
+                raise TypeError(f"{type(self).__name__} has no option {name!r}")
+            setattr(self, name, value)
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -77,7 +89,6 @@ class Spec:
         return type(self).__name__.lower()
 
 
-@dataclass
 class Text(Spec):
     """Text of bounded length; with ``inline`` it may carry **bold** and *italic*."""
 
@@ -110,7 +121,6 @@ class Text(Spec):
         return text
 
 
-@dataclass
 class Number(Spec):
     lo: int = 0
     hi: int = 10_000
@@ -129,7 +139,6 @@ class Number(Spec):
         return value
 
 
-@dataclass
 class Seconds(Spec):
     """A number of seconds, or a range such as ``15-30`` or ``15 to 30``."""
 
@@ -148,7 +157,6 @@ class Seconds(Spec):
         return (lo, hi)
 
 
-@dataclass
 class TextOrNumber(Spec):
     max_len: int = 40
     required: bool = False
@@ -159,7 +167,6 @@ class TextOrNumber(Spec):
         return Text(max_len=self.max_len).check(value, path, ctx)
 
 
-@dataclass
 class Date(Spec):
     required: bool = True
 
@@ -172,7 +179,6 @@ class Date(Spec):
             return ctx.add(path, f"{_short(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-26")
 
 
-@dataclass
 class Color(Spec):
     required: bool = True
 
@@ -182,7 +188,6 @@ class Color(Spec):
         return value.strip().upper()
 
 
-@dataclass
 class Choice(Spec):
     options: tuple[str, ...] = ()
     required: bool = True
@@ -194,7 +199,6 @@ class Choice(Spec):
         return text
 
 
-@dataclass
 class Slug(Spec):
     required: bool = True
 
@@ -204,7 +208,6 @@ class Slug(Spec):
         return value
 
 
-@dataclass
 class Url(Spec):
     schemes: tuple[str, ...] = ("https",)
     required: bool = True
@@ -220,7 +223,6 @@ class Url(Spec):
         return text
 
 
-@dataclass
 class Email(Spec):
     required: bool = False
 
@@ -230,7 +232,6 @@ class Email(Spec):
         return value.strip()
 
 
-@dataclass
 class Phone(Spec):
     required: bool = False
 
@@ -240,12 +241,16 @@ class Phone(Spec):
         return value.strip()
 
 
-@dataclass
 class ListOf(Spec):
-    item: Spec = field(default_factory=Text)
+    item: Spec = Text()
     min_items: int = 1
     max_items: int = 100
     required: bool = True
+
+    def __init__(self, item: Any = None, **options: Any) -> None:
+        super().__init__(**options)
+        if item is not None:
+            self.item = item
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if not isinstance(value, list):
@@ -256,12 +261,16 @@ class ListOf(Spec):
         return INVALID if any(v is INVALID for v in out) else out
 
 
-@dataclass
 class Record(Spec):
     """A group of named keys; unknown keys are reported with a suggestion."""
 
-    fields: dict[str, Spec] = field(default_factory=dict)
+    fields: dict[str, Spec] = {}  # noqa: RUF012 - always replaced by the caller's own dict
     required: bool = True
+
+    def __init__(self, fields: Any = None, **options: Any) -> None:
+        super().__init__(**options)
+        if fields is not None:
+            self.fields = fields
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
@@ -284,14 +293,18 @@ class Record(Spec):
         return out if ok else INVALID
 
 
-@dataclass
 class MapOf(Spec):
     """Keys are ids (lowercase-hyphenated), each with the same shape of value."""
 
-    item: Spec = field(default_factory=Record)
+    item: Spec = Record()
     min_items: int = 1
     max_items: int = 50
     required: bool = True
+
+    def __init__(self, item: Any = None, **options: Any) -> None:
+        super().__init__(**options)
+        if item is not None:
+            self.item = item
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
