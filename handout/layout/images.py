@@ -83,6 +83,7 @@ def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
                 raise BrandError(f"'{path.name}' is {im.width}x{im.height} pixels, too large to use safely", where=where, hint="save a smaller copy (1000 pixels wide is plenty)")
             im.load()
             image = im.copy()
+            original_format = im.format
     except BrandError:
         raise
     except Image.DecompressionBombError:
@@ -96,7 +97,8 @@ def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
     aspect = image.width / image.height
     w_pt, h_pt = Picture(aspect).fit(max_w, max_h)
     need_w = max(1, round(w_pt / 72 * PPI))
-    if image.width > need_w * DOWNSAMPLE_ABOVE:
+    resized = image.width > need_w * DOWNSAMPLE_ABOVE
+    if resized:
         few_colours = image.getcolors(256) if image.mode in ("RGB", "RGBA", "L", "P") else None
         need_h = max(1, round(need_w / aspect))
         image = image.resize((need_w, need_h), Image.Resampling.LANCZOS)
@@ -112,11 +114,13 @@ def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
         image = image.convert("RGBA")
     if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
         image = image.convert("RGB")  # fully opaque: no need for a soft mask
+    if not resized and original_format == "JPEG":
+        return Picture(aspect, reader=ImageReader(str(path)))  # checked above; embedded as it is
     buf = io.BytesIO()
     if image.mode in ("RGB", "L", "CMYK") and _is_photo(image):
         image.save(buf, format="JPEG", quality=88)
     else:
-        image.save(buf, format="PNG", optimize=True)
+        image.save(buf, format="PNG")
     buf.seek(0)
     return Picture(aspect, reader=ImageReader(buf))
 
