@@ -295,6 +295,12 @@ def bench_cold(s: Setup, rep: Report, n: int) -> None:
     names = list(cmds)
     wall: dict[str, list[float]] = {k: [] for k in names}
     rss: dict[str, list[int]] = {k: [] for k in names}
+    # An installed package has its .pyc files written by pip. An editable install does
+    # not, and with PYTHONDONTWRITEBYTECODE set nothing ever writes them, so every run
+    # would compile handout from source (about 50 ms). Compile once, as an install does.
+    import handout
+
+    subprocess.run([PY, "-m", "compileall", "-q", str(Path(handout.__file__).parent)], check=False)
     for k in names:  # one untimed run each: warm the OS file cache and .pyc files
         run_child(cmds[k](-1), s.work, s.env)
     for i in range(n):
@@ -558,11 +564,14 @@ def summary_words(rep: Report) -> list[str]:
         f"- ReportLab's paragraph machinery (markup parsing in paraparser, line breaking in breakLines, then drawing) is the "
         f"single biggest cost, as in the baseline. handout calls Paragraph.wrap {hw:.0f} times per guide, the baseline {bw:.0f}. "
         f"handout wraps some flowables before the build on purpose: `glue()` in handout/layout/markup.py wraps each heading and "
-        f"the block after it to size a CondPageBreak, and for cards `measure()` in handout/layout/document.py wraps the whole "
-        f"story once before building it again. The baseline's extra wraps come from ReportLab itself re-measuring list items "
-        f"inside KeepTogether and BalancedColumns while it searches for page splits.",
-        "- Jinja2 expansion and the XML layout-markup parse are small (see the stage table); loading and validating the topic and brand "
-        "is cached per process (an mtime/size-keyed lru_cache), so in process it costs a few stat() calls and the brand TOML re-read.",
+        f"the heading before a splittable block to size a CondPageBreak (a card is measured only when it overflows, to say by "
+        f"how much). The baseline's extra wraps come from ReportLab itself re-measuring list items inside KeepTogether and "
+        f"BalancedColumns while it searches for page splits.",
+        "- Jinja2 expansion and the XML layout-markup parse are small (see the stage table); the topic, the brand and the topic list "
+        "are read once per process (keyed by file size and modification time), so in process they cost a few stat() calls.",
+        "- A cold `handout guide` pays, on top of the baseline, for importing Click and Jinja2 and handout's own modules. Parsing the "
+        "topic (PyYAML, markdown-it) and compiling the templates are skipped on a repeat run: both are kept in handout's private "
+        "on-disk cache (see handout/cache.py), keyed by the file and the code that read it.",
         "",
     ]
 
@@ -588,7 +597,9 @@ def write_markdown(rep: Report, path: Path, args: argparse.Namespace, elapsed: f
               "- In-process: `handout.build.render(Request(...))` vs `baseline.guide_bytes()`/`card_bytes()`, interleaved A,B,B,A, "
               "after one warm-up render each; medians; ratio = median / median (the median of paired ratios is in the notes).",
               "- Cold: each command a fresh subprocess (the venv's `handout` console script; `python benchmarks/baseline.py --data snapshot.json`, "
-              "which needs only json and ReportLab), interleaved rounds after one untimed warm-up run each; wall time by perf_counter; "
+              "which needs only json and ReportLab), interleaved rounds after one untimed warm-up run each (which also fills handout's "
+              "on-disk cache, as any earlier run on a clinic's computer would); handout's .pyc files are compiled first, as `pip install` "
+              "does; wall time by perf_counter; "
               "peak RSS from `os.wait4` rusage of that child.",
               "- Batch: `handout.batch.batch()` in this process (workers are forked), fresh output folder each time.",
               "- Memory: `handout batch` subprocesses; peak RSS is the largest single process of the tree (ru_maxrss).",
