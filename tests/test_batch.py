@@ -94,3 +94,35 @@ def test_a_guide_batch_without_routine(run, tmp_path: Path, brand_file: Path) ->
     assert facts.pages >= 3
     assert "Sam Lee" in facts.text and "Twice a day" in facts.text
     assert "José Núñez" in read_pdf(out / "piriformis-jose-nunez.pdf").text
+
+
+def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_pdf(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, as in a terminal; every file left is a whole PDF."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pypdf
+
+    rows = "\n".join(f"Client {i},Note {i}" for i in range(400))
+    (tmp_path / "many.csv").write_text("client,note\n" + rows + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "handout", "batch", "many.csv", "--topic", "piriformis", "--routine", "side-stretch", "--out", str(out), "--jobs", "2"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 20:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert b"Traceback" not in err
+    assert b"interrupted" in err
+    assert not [p for p in out.iterdir() if not p.name.endswith(".pdf")], "temporary files were left behind"
+    written = list(out.glob("*.pdf"))
+    assert 20 <= len(written) < 400
+    for pdf in written:
+        assert len(pypdf.PdfReader(pdf, strict=True).pages) == 1
