@@ -37,7 +37,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     PageTemplate,
-    Spacer,
     Table,
     TableStyle,
 )

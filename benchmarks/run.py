@@ -468,7 +468,7 @@ def count_calls(stats: pstats.Stats, pattern: str) -> int:
 def top_table(stats: pstats.Stats, key: str, limit: int, n: int) -> list[str]:
     idx = {"cumulative": 3, "tottime": 2}[key]
     items = sorted(stats.stats.items(), key=lambda kv: -kv[1][idx])[:limit]  # type: ignore[attr-defined]
-    lines = [f"| function | calls/render | own/render | cumulative/render |", "|---|---|---|---|"]
+    lines = ["| function | calls/render | own/render | cumulative/render |", "|---|---|---|---|"]
     for (f, line, fn), (_cc, nc, tt, ct, _c) in items:
         short = re.sub(r".*site-packages/", "", f)
         short = re.sub(r".*/work/main/", "", short)

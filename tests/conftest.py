@@ -133,12 +133,34 @@ accent = "#2E8B57"
 """
 
 
+def write_brand(folder: Path, paper: str = "letter") -> Path:
+    """The complete clinic brand (BRAND_TOML) with a PNG logo, in *folder*."""
+    folder.mkdir(parents=True, exist_ok=True)
+    make_png(folder / "logo.png")
+    path = folder / "brand.toml"
+    path.write_text(BRAND_TOML.format(paper=paper), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def topic():  # type: ignore[no-untyped-def]
+    """The built-in piriformis topic, as the program reads it."""
+    from handout.load.content import load_topic
+
+    return load_topic(ROOT / "content" / "piriformis.md")
+
+
+@pytest.fixture(scope="module")
+def letter_brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_brand(tmp_path_factory.mktemp("letter-clinic"), "letter")
+
+
+@pytest.fixture(scope="module")
+def a4_brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_brand(tmp_path_factory.mktemp("a4-clinic"), "a4")
+
+
 @pytest.fixture()
 def brand_file(tmp_path: Path) -> Path:
     """A complete clinic brand with a PNG logo, in its own folder."""
-    folder = tmp_path / "clinic"
-    folder.mkdir()
-    make_png(folder / "logo.png")
-    path = folder / "brand.toml"
-    path.write_text(BRAND_TOML.format(paper="letter"), encoding="utf-8")
-    return path
+    return write_brand(tmp_path / "clinic")

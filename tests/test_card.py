@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BRAND_TOML, ROOT, PdfFacts, make_png, norm, plain, read_pdf
+from conftest import ROOT, PdfFacts, norm, plain, read_pdf
 
 from handout.build import Request, render
 from handout.errors import LayoutError
-from handout.load.content import load_topic
 from handout.model import Routine, Topic
 
 TOPIC_FILE = ROOT / "content" / "piriformis.md"
@@ -41,29 +40,6 @@ def assert_one_page_of(facts: PdfFacts, size: tuple[float, float]) -> None:
     assert facts.pages == 1, f"{facts.pages} pages"
     w, h = facts.sizes[0]
     assert w == pytest.approx(size[0], abs=0.5) and h == pytest.approx(size[1], abs=0.5), f"{w:.2f}x{h:.2f}"
-
-
-def write_brand(folder: Path, paper: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    make_png(folder / "logo.png")
-    path = folder / "brand.toml"
-    path.write_text(BRAND_TOML.format(paper=paper), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def topic() -> Topic:
-    return load_topic(TOPIC_FILE)
-
-
-@pytest.fixture(scope="module")
-def letter_brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_brand(tmp_path_factory.mktemp("letter-clinic"), "letter")
-
-
-@pytest.fixture(scope="module")
-def a4_brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_brand(tmp_path_factory.mktemp("a4-clinic"), "a4")
 
 
 @pytest.fixture(scope="module")

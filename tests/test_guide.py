@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import BRAND_TOML, ROOT, PdfFacts, make_png, norm, plain, read_pdf
+from conftest import ROOT, PdfFacts, norm, plain, read_pdf
 
 from handout.build import Request, render
-from handout.load.content import load_topic
 from handout.model import Routine, Topic
 
 TOPIC_FILE = ROOT / "content" / "piriformis.md"
@@ -66,30 +65,7 @@ def assert_size(facts: PdfFacts, expected: tuple[float, float]) -> None:
         )
 
 
-def write_brand(folder: Path, paper: str = "letter") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    make_png(folder / "logo.png")
-    path = folder / "brand.toml"
-    path.write_text(BRAND_TOML.format(paper=paper), encoding="utf-8")
-    return path
-
-
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def topic() -> Topic:
-    return load_topic(TOPIC_FILE)
-
-
-@pytest.fixture(scope="module")
-def letter_brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_brand(tmp_path_factory.mktemp("letter-clinic"), "letter")
-
-
-@pytest.fixture(scope="module")
-def a4_brand(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_brand(tmp_path_factory.mktemp("a4-clinic"), "a4")
 
 
 @pytest.fixture(scope="module")

@@ -75,8 +75,14 @@ class Spec:
 
     required: bool = True
     hint: str = ""
+    #: the option a first positional argument sets, e.g. ``ListOf(Text())``
+    positional: str = ""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, first: Any = None, **options: Any) -> None:
+        if first is not None:
+            if not self.positional:
+                raise TypeError(f"{type(self).__name__} takes options by name only")
+            options[self.positional] = first
         for name, value in options.items():
             if not hasattr(type(self), name):
                 raise TypeError(f"{type(self).__name__} has no option {name!r}")
@@ -242,15 +248,11 @@ class Phone(Spec):
 
 
 class ListOf(Spec):
+    positional = "item"
     item: Spec = Text()
     min_items: int = 1
     max_items: int = 100
     required: bool = True
-
-    def __init__(self, item: Any = None, **options: Any) -> None:
-        super().__init__(**options)
-        if item is not None:
-            self.item = item
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if not isinstance(value, list):
@@ -264,13 +266,9 @@ class ListOf(Spec):
 class Record(Spec):
     """A group of named keys; unknown keys are reported with a suggestion."""
 
+    positional = "fields"
     fields: dict[str, Spec] = {}  # noqa: RUF012 - always replaced by the caller's own dict
     required: bool = True
-
-    def __init__(self, fields: Any = None, **options: Any) -> None:
-        super().__init__(**options)
-        if fields is not None:
-            self.fields = fields
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
@@ -296,15 +294,11 @@ class Record(Spec):
 class MapOf(Spec):
     """Keys are ids (lowercase-hyphenated), each with the same shape of value."""
 
+    positional = "item"
     item: Spec = Record()
     min_items: int = 1
     max_items: int = 50
     required: bool = True
-
-    def __init__(self, item: Any = None, **options: Any) -> None:
-        super().__init__(**options)
-        if item is not None:
-            self.item = item
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
