@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from handout.build import Request, make, render
+from handout.build import Kind, Request, make, render
 from handout.errors import HandoutError, InputError
 from handout.load.schema import did_you_mean
 
@@ -74,7 +74,7 @@ def read_jobs(csv_path: Path, base: Request, out_dir: Path) -> tuple[list[Job], 
             bad.append((n, f"{csv_path}:{n}: client is empty; give the client's name"))
             continue
         routine = values.get("routine") or base.routine
-        kind = "card" if routine else "guide"
+        kind: Kind = "card" if routine else "guide"
         req = replace(base, kind=kind, routine=routine, client=values["client"], note=values.get("note") or None)
         try:
             name = _output_name(values.get("output", ""), req, used)

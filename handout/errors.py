@@ -82,7 +82,7 @@ class ValidationFailed(HandoutError):
         first = problems[0]
         super().__init__(first.message, where=first.where, hint=first.hint)
         if len(problems) > 1:
-            self.message = "\n".join(str(p) for p in problems)
+            click.ClickException.__init__(self, "\n".join(str(p) for p in problems))
 
     @property
     def problems(self) -> list[Problem]:

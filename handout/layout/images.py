@@ -112,7 +112,7 @@ def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
         image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("P", "PA") else "RGB")
     if image.mode == "LA" or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
-    if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
+    if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
         image = image.convert("RGB")  # fully opaque: no need for a soft mask
     if not resized and original_format == "JPEG":
         return Picture(aspect, reader=ImageReader(str(path)))  # checked above; embedded as it is

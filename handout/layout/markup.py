@@ -10,6 +10,7 @@ flowables. A new kind of block is one new entry in ``BLOCKS``.
 from __future__ import annotations
 
 import re
+from typing import Any, NoReturn
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
@@ -119,12 +120,13 @@ class Builder:
                 self.fail(child, f"<{child.tag}> is not a layout element here", f"use one of: {', '.join(sorted(BLOCKS))}")
             self.check_attrs(child)
             out.extend(handler(self, child, width))
-            if (child.tail or "").strip():
-                self.fail(el, f"text '{child.tail.strip()[:30]}' outside any element", "put text in <p>")
+            tail = (child.tail or "").strip()
+            if tail:
+                self.fail(el, f"text '{tail[:30]}' outside any element", "put text in <p>")
         return out
 
     # -- helpers -------------------------------------------------------------
-    def fail(self, el: ET.Element, message: str, hint: str = "") -> None:
+    def fail(self, el: ET.Element, message: str, hint: str = "") -> NoReturn:
         raise TemplateError(message, where=self.template, hint=hint)
 
     def check_attrs(self, el: ET.Element) -> None:
@@ -266,7 +268,7 @@ def _heading(level: int) -> Handler:
     def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         style = b.style(el, tag)
         if b._alert and level == 2:
-            style = ParagraphStyle(f"{tag}-alert", parent=style, textColor=ALERT, spaceBefore=0)  # type: ignore[arg-type]
+            style = ParagraphStyle(f"{tag}-alert", parent=style, textColor=ALERT, spaceBefore=0)
         text = b.inline(el)
         if level == 2 and el.get("id"):
             outline = " ".join(re.sub(r"<[^>]+>", "", "".join(el.itertext())).split())
@@ -367,7 +369,7 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     if not cells:
         return []
     per_row = min(len(cells), 4 if width >= 400 else 2)
-    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    rows: list[list[Any]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     for row in rows:
         row.extend([""] * (per_row - len(row)))
     col_w = width / per_row

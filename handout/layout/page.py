@@ -113,7 +113,7 @@ def fit_size(text: str, font: str, size: float, width: float, smallest: float = 
     """The largest size up to *size* at which *text* fits in *width* (never below *smallest*)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    natural = stringWidth(text, font, size)
+    natural = float(stringWidth(text, font, size))
     if natural <= width or natural == 0:
         return size
     return max(smallest, size * width / natural)
@@ -158,7 +158,7 @@ def draw_page_label(canvas: Canvas, g: Geometry, theme: Theme, n: int, total: in
 def numbered_canvas(on_save: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """A canvas class that holds pages back until the end, so each can say "of M"."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []

@@ -67,7 +67,7 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
             "allowOrphans": 0,
         }
         base.update(kw)
-        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+        return ParagraphStyle(name, **base)
 
     styles = {
         "body": style("body"),

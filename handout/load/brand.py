@@ -134,12 +134,12 @@ def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Pro
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw_bytes[: exc.start].count(b"\n") + 1
-        raise BrandError("is not UTF-8 text", where=f"{file}:{line}", hint="save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)") from None
+        bad_line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise BrandError("is not UTF-8 text", where=f"{file}:{bad_line}", hint="save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _lineno_from(str(exc))
+        line: int | None = getattr(exc, "lineno", None) or _lineno_from(str(exc))
         msg = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
         hint = "text values need quotes, e.g. name = \"My Clinic\"; each key only once"
         raise BrandError(f"not valid TOML: {msg}", where=f"{file}:{line}" if line else file, hint=hint) from None
