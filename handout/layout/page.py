@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import inch, mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from handout.layout.images import Picture
@@ -119,10 +118,30 @@ def fit_size(text: str, font: str, size: float, width: float, smallest: float = 
     return max(smallest, size * width / natural)
 
 
-def footer_lines(brand: Brand, theme: Theme, width: float, size: float) -> list[str]:
-    parts = [brand.practitioner, *brand.contact] if brand.practitioner else list(brand.contact)
-    text = drawable("  \u00b7  ".join(p for p in parts if p))
-    return simpleSplit(text, theme.fonts.regular, size, width)[:2] if text else []
+def footer_lines(brand: Brand, theme: Theme, width: float, size: float, max_lines: int = 2) -> list[str]:
+    """Contact details joined by dots, whole items only, on at most *max_lines* lines.
+
+    Items that do not fit are left out rather than cut in half.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    parts = [drawable(p) for p in (brand.practitioner, *brand.contact) if p]
+    sep = "  \u00b7  "
+    lines: list[str] = []
+    current = ""
+    for item in parts:
+        candidate = f"{current}{sep}{item}" if current else item
+        if stringWidth(candidate, theme.fonts.regular, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if len(lines) == max_lines:
+            return lines
+        current = item if stringWidth(item, theme.fonts.regular, size) <= width else ""
+    if current and len(lines) < max_lines:
+        lines.append(current)
+    return lines
 
 
 PAGE_LABEL = "Page {n} of {total}"
