@@ -176,3 +176,12 @@ def test_routine_too_long_from_the_command_line(run, tmp_path: Path, brand_file:
     assert re.search(r"\d+(?:\.\d+)?\s*in\b", lines[0])
     assert "Traceback" not in result.output
     assert not list(tmp_path.glob("*.pdf")), "a PDF was written although the card does not fit"
+
+
+def test_small_card_footer_keeps_whole_contact_items(letter_brand: Path) -> None:
+    facts = read_pdf(render(Request("card", "piriformis", routine="belly-dancer", brand_file=letter_brand, card_size="4x6")))
+    text = facts.text
+    assert "+1 555 010 0199" in text
+    assert not re.search(r"\u00b7\s*$", text), "the footer ends with a dangling separator"
+    # an item is either printed whole or left out, never cut
+    assert "riverside-massage.example" not in text or "hello@riverside-massage.example" in text or "https://riverside-massage.example" in text
