@@ -33,7 +33,6 @@ class HandoutError(click.ClickException):
     """Base of every error handout reports to a user."""
 
     exit_code = 1
-    kind = "error"
 
     def __init__(self, message: str, *, where: str = "", hint: str = "") -> None:
         self.problem = Problem(where, message, hint)
