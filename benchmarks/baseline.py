@@ -27,19 +27,19 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus.flowables import BalancedColumns
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
+    Frame,
     KeepTogether,
     ListFlowable,
     ListItem,
-    Paragraph,
-    BaseDocTemplate,
-    Frame,
     PageTemplate,
+    Paragraph,
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import BalancedColumns
 
 HALF_LETTER = (5.5 * inch, 8.5 * inch)
 INK = colors.HexColor("#1A1A1A")

@@ -30,9 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,25 +40,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import baseline  # noqa: E402
-
 from handout.build import Request, render  # noqa: E402
+from handout.load.brand import STARTER  # noqa: E402
 
 PY = sys.executable
-BRAND_TOML = """\
-name = "Riverside Massage Therapy"
-tagline = "Registered massage therapy"
-practitioner = "Alex Morgan, RMT"
-phone = "+1 555 010 0199"
-email = "hello@riverside-massage.example"
-website = "https://riverside-massage.example"
-address = "12 River Street, Springfield"
-logo = "logo.png"
-paper = "letter"
-
-[colors]
-primary = "#7A1F3D"
-accent = "#2E8B57"
-"""
 CARD_ROUTINE = "tennis-ball-lying"
 
 
@@ -181,7 +165,7 @@ class Setup:
         clinic.mkdir()
         make_png(clinic / "logo.png")
         self.brand = clinic / "brand.toml"
-        self.brand.write_text(BRAND_TOML, encoding="utf-8")
+        self.brand.write_text(STARTER, encoding="utf-8")  # the brand `handout init` writes
         self.guide_req = Request("guide", "piriformis", brand_file=self.brand)
         self.card_req = Request("card", "piriformis", CARD_ROUTINE, brand_file=self.brand)
         from handout.load.brand import load_brand

@@ -121,9 +121,9 @@ def _run_one(job: Job) -> tuple[int, str, str]:
         return job.row, str(job.output), f"unexpected {type(exc).__name__}: {exc}"
 
 
-def warm_up(base: Request, routine: str | None) -> None:
+def warm_up(base: Request) -> None:
     """Load everything shared by the rows once, before workers fork; errors here stop the batch."""
-    render(replace(base, kind="card" if routine else "guide", routine=routine, client="Warm Up", note=None))
+    render(replace(base, client="Warm Up", note=None))
 
 
 def run(jobs: list[Job], workers: int, progress: Callable[[int], None] = lambda n: None) -> Iterator[tuple[int, str, str]]:
@@ -163,7 +163,7 @@ def batch(csv_path: Path, base: Request, out_dir: Path, workers: int,
         raise InputError("has no rows", where=str(csv_path), hint="add one line per client under the header line")
     summary = Summary(failed=list(bad))
     if jobs:
-        warm_up(base, base.routine)
+        warm_up(base)
         out_dir.mkdir(parents=True, exist_ok=True)
     on_start(len(jobs))
     for row, path, error in run(jobs, workers, progress):

@@ -9,17 +9,14 @@ batch pays for it once.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from markupsafe import Markup
-
 from handout.errors import ContentError, InputError, Problem, ValidationFailed
 from handout.load.brand import load_brand
 from handout.load.content import find_topic, load_topic, topic_dirs
-from handout.load.schema import describe_bad_char, did_you_mean
+from handout.load.schema import describe_bad_char, did_you_mean, find_bad_char
 from handout.merge.templates import TEMPLATE_SUFFIX, template_dirs, template_path
 from handout.merge.templates import render as render_template
 from handout.model import Brand, Routine, Topic
@@ -27,7 +24,6 @@ from handout.model import Brand, Routine, Topic
 Kind = Literal["guide", "card"]
 MAX_CLIENT = 60
 MAX_NOTE = 300
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -87,9 +83,9 @@ def _person_text(value: str | None, option: str, limit: int, problems: list[Prob
     if value is None:
         return ""
     text = " ".join(value.split())
-    bad = _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " "))
+    bad = find_bad_char(value)
     if bad:
-        problems.append(Problem(option, f"contains {describe_bad_char(bad.group())}", "type the text again (if it has accents, check that your terminal uses UTF-8)"))
+        problems.append(Problem(option, f"contains {describe_bad_char(bad)}", "type the text again (if it has accents, check that your terminal uses UTF-8)"))
     elif len(text) > limit:
         problems.append(Problem(option, f"is {len(text)} characters long, more than the {limit} allowed", "shorten it"))
     return text
@@ -135,8 +131,3 @@ def _check_source_date_epoch() -> None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value and not value.isdigit():
         raise InputError(f"'{value}' is not a whole number of seconds", where="SOURCE_DATE_EPOCH", hint="set it to a Unix time such as 1764115200, or unset it")
-
-
-def plain(text: Markup | str) -> str:
-    """Text without its inline tags, for PDF metadata and bookmarks."""
-    return Markup(text).striptags() if isinstance(text, Markup) else str(text)

@@ -29,27 +29,33 @@ Examples:
 
 
 def _show_warning(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    """handout's own warnings as one line each; library warnings are not for the user."""
     if issubclass(category, HandoutWarning):
         click.echo(f"warning: {message}", err=True)
-    else:  # pragma: no cover - library warnings are not for the user
-        pass
 
 
 class HandoutGroup(click.Group):
-    """Turns unexpected failures into one line (a traceback only with --verbose)."""
+    """One line per failure; the traceback (of a user's mistake too) only with --verbose."""
 
     def invoke(self, ctx: click.Context) -> Any:
         warnings.showwarning = _show_warning
         warnings.simplefilter("always", HandoutWarning)
+        verbose = bool(ctx.params.get("verbose"))
         try:
             return super().invoke(ctx)
+        except HandoutError:
+            if verbose:
+                import traceback
+
+                traceback.print_exc()
+            raise
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was half-written", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if ctx.obj and ctx.obj.get("verbose"):
+            if verbose:
                 raise
             click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run again with --verbose for details, and please report it)", err=True)
             ctx.exit(1)
@@ -58,29 +64,9 @@ class HandoutGroup(click.Group):
 @click.group(cls=HandoutGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "--version", package_name="handout", prog_name="handout")
 @click.option("-v", "--verbose", is_flag=True, help="Show full details when something goes wrong.")
-@click.pass_context
-def cli(ctx: click.Context, verbose: bool) -> None:
+def cli(verbose: bool) -> None:
     """Make branded, printable self-care handouts and pocket cards for your clients."""
-    ctx.obj = {"verbose": verbose}
-
-
-def _verbose_errors(func: Any) -> Any:
-    """Under --verbose, show the traceback of user errors too."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        try:
-            return func(*args, **kwargs)
-        except HandoutError:
-            if ctx.obj and ctx.obj.get("verbose"):
-                import traceback
-
-                traceback.print_exc()
-            raise
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
+    del verbose  # read by HandoutGroup.invoke
 
 
 _path = click.Path(path_type=Path)
@@ -113,7 +99,6 @@ def _make(request: Any, output: Path | None, force: bool) -> None:
 
 @cli.command("list")
 @click.option("--content", type=_dir, default=None, help="Also list the topics in this folder.")
-@_verbose_errors
 def list_cmd(content: Path | None) -> None:
     """List the topics and each topic's routines."""
     from handout.errors import ValidationFailed
@@ -136,13 +121,12 @@ def list_cmd(content: Path | None) -> None:
 @cli.command()
 @click.argument("topic")
 @document_options
-@_verbose_errors
 def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None,
           note: str | None, templates: Path | None, content: Path | None, force: bool) -> None:
     """Make the full guide for TOPIC (default file: ./TOPIC-guide.pdf)."""
     from handout.build import Request
 
-    req = Request("guide", topic, brand_file=brand_file, paper=paper and paper.lower(), client=client, note=note,
+    req = Request("guide", topic, brand_file=brand_file, paper=paper, client=client, note=note,
                   templates=templates, content=content)
     _make(req, output, force)
 
@@ -153,21 +137,19 @@ def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str |
 @click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None,
               help="Card size (default: half-letter, or a5 when the paper is a4).")
 @document_options
-@_verbose_errors
 def card(topic: str, routine: str, size: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
          client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool) -> None:
     """Make a card with one ROUTINE of TOPIC (default file: ./TOPIC-ROUTINE-card.pdf)."""
     from handout.build import Request
 
-    req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper and paper.lower(),
-                  card_size=size and size.lower(), client=client, note=note, templates=templates, content=content)
+    req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper,
+                  card_size=size, client=client, note=note, templates=templates, content=content)
     _make(req, output, force)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=_path)
 @click.option("--templates", type=_dir, default=None, help="Also check the templates in this folder.")
-@_verbose_errors
 def check(paths: tuple[Path, ...], templates: Path | None) -> None:
     """Check topic files, brand files and folders; list every problem found.
 
@@ -186,7 +168,6 @@ def check(paths: tuple[Path, ...], templates: Path | None) -> None:
 
 @cli.command()
 @click.argument("directory", type=_dir, default=".", required=False)
-@_verbose_errors
 def init(directory: Path) -> None:
     """Write a starter brand.toml and placeholder logo into DIRECTORY (never overwrites)."""
     from handout.load.brand import STARTER
@@ -222,7 +203,6 @@ def init(directory: Path) -> None:
 @click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None, help="Card size, with --routine.")
 @click.option("--templates", type=_dir, default=None, help="Your own templates folder.")
 @click.option("--content", type=_dir, default=None, help="Your own content folder.")
-@_verbose_errors
 def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
               paper: str | None, size: str | None, templates: Path | None, content: Path | None) -> None:
     """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output).
@@ -239,7 +219,7 @@ def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jo
     from handout.build import Request
 
     base = Request("card" if routine else "guide", topic, routine=routine, brand_file=brand_file,
-                   paper=paper and paper.lower(), card_size=size and size.lower(), templates=templates, content=content)
+                   paper=paper, card_size=size, templates=templates, content=content)
     workers = jobs or os.cpu_count() or 1
     bar: Any = None
 

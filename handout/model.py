@@ -14,6 +14,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 
+def plain(text: Markup | str) -> str:
+    """Text without its inline tags, for PDF metadata and bookmarks."""
+    return Markup(text).striptags() if isinstance(text, Markup) else str(text)
+
+
 @dataclass(frozen=True)
 class Dose:
     how_often: Markup

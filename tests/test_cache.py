@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handout.build import Request, render
 from conftest import ROOT, read_pdf
+from handout.build import Request, render
 
 SCRIPT = """
 import sys

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, PdfFacts, norm, plain, read_pdf
 
+from conftest import ROOT, PdfFacts, norm, plain, read_pdf
 from handout.build import Request, render
 from handout.errors import LayoutError
 from handout.model import Routine, Topic

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_png, norm, plain, read_pdf
 
+from conftest import ROOT, make_png, norm, plain, read_pdf
 from handout.load.content import load_topic
 
 TOPIC_FILE = ROOT / "content" / "piriformis.md"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import ROOT, PdfFacts, norm, plain, read_pdf
 
+from conftest import ROOT, PdfFacts, norm, plain, read_pdf
 from handout.build import Request, render
 from handout.model import Routine, Topic
 

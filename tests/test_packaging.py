@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, read_pdf
 
 #: pip output that means the build backend or a dependency could not be downloaded

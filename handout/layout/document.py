@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from handout.errors import LayoutError, warn
 from handout.layout.images import Picture
+from handout.layout.measure import stacked_height
 from handout.layout.page import Geometry, draw_footer, draw_header, draw_page_label, numbered_canvas
 from handout.layout.styles import Theme
 from handout.model import Brand
@@ -41,7 +42,7 @@ class Meta:
 
 
 class _Doc(BaseDocTemplate):  # type: ignore[misc]
-    """Remembers the last section heading placed, to name it if layout fails."""
+    """Remembers the section of the flowable being placed, to name it if layout fails."""
 
     current: Flowable | None = None
 
@@ -81,21 +82,27 @@ def _frame(g: Geometry) -> Frame:
     return Frame(x, y, w, h, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
+def _branded_page(g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, numbered: bool) -> PageTemplate:
+    """One frame, with the clinic's header and contact footer drawn on every page."""
+
+    def on_page(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        draw_header(canvas, g, brand, theme, logo)
+        draw_footer(canvas, g, brand, theme, numbered=numbered)
+        canvas.restoreState()
+
+    return PageTemplate(id="page", frames=[_frame(g)], onPage=on_page)
+
+
 def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta, where: str,
                 section_lines: dict[str, int] | None = None) -> bytes:
     buf = io.BytesIO()
     doc = _doc(buf, g, meta)
 
-    def on_page(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        draw_header(canvas, g, brand, theme, logo)
-        draw_footer(canvas, g, brand, theme, numbered=True)
-        canvas.restoreState()
-
     def on_save(canvas: Any, n: int, total: int) -> None:
         draw_page_label(canvas, g, theme, n, total)
 
-    doc.addPageTemplates([PageTemplate(id="page", frames=[_frame(g)], onPage=on_page)])
+    doc.addPageTemplates([_branded_page(g, brand, theme, logo, numbered=True)])
     try:
         doc.build(story, canvasmaker=numbered_canvas(on_save))
     except RLLayoutError as exc:
@@ -111,24 +118,16 @@ def build_card(make_story: Callable[[], list[Flowable]], g: Geometry, brand: Bra
     The card is built straight away; only when it runs onto a second page is a
     fresh copy of the story measured, to say how much room is missing.
     """
-    story = make_story()
     buf = io.BytesIO()
     doc = _doc(buf, g, meta)
-
-    def on_page(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        draw_header(canvas, g, brand, theme, logo)
-        draw_footer(canvas, g, brand, theme)
-        canvas.restoreState()
-
-    doc.addPageTemplates([PageTemplate(id="card", frames=[_frame(g)], onPage=on_page)])
+    doc.addPageTemplates([_branded_page(g, brand, theme, logo, numbered=False)])
     try:
-        doc.build(story)
+        doc.build(make_story())
     except RLLayoutError as exc:
         raise _layout_error(exc, doc.section, where) from None
     _, _, fw, fh = g.frame
     if doc.page > 1:
-        over = max(1.0, measure(make_story(), fw, fh) - fh)
+        over = max(1.0, stacked_height(make_story(), fw, fh) - fh)
         raise LayoutError(
             f"does not fit on a {size_name} card: it needs {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
             where=where,
@@ -139,23 +138,6 @@ def build_card(make_story: Callable[[], list[Flowable]], g: Geometry, brand: Bra
     if used > fh * CARD_FULL_WARNING:
         warn(where, f"fills {used / fh:.0%} of the {size_name} card and will look crowded", "consider a bigger --size or a shorter note")
     return buf.getvalue()
-
-
-def measure(story: list[Flowable], width: float, height: float) -> float:
-    """Height the flowables take stacked in one frame (space between them included)."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    scratch = Canvas(io.BytesIO())
-    total = 0.0
-    previous_after = 0.0
-    for i, f in enumerate(story):
-        _, h = f.wrapOn(scratch, width, height)
-        if isinstance(f, KeepTogether):
-            h = f._H  # its wrap() reports a huge height on purpose, to force a split
-        before = f.getSpaceBefore() if i else 0.0
-        total += max(before, previous_after) + h
-        previous_after = f.getSpaceAfter()
-    return total
 
 
 def _layout_error(exc: RLLayoutError, section: str, where: str) -> LayoutError:

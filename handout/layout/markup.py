@@ -10,9 +10,9 @@ flowables. A new kind of block is one new entry in ``BLOCKS``.
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import Any, NoReturn
 
 from markupsafe import escape as _escape
 from reportlab.lib import colors
@@ -29,9 +29,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from handout.layout.columns import TwoColumns
-
 from handout.errors import TemplateError
+from handout.layout.columns import TwoColumns
+from handout.layout.measure import height
 from handout.layout.styles import ALERT, ALERT_TINT, Theme
 
 LINK_SCHEMES = ("https", "mailto", "tel")
@@ -108,7 +108,7 @@ class Builder:
         return story
 
     def children(self, el: ET.Element, width: float) -> list[Flowable]:
-        return glue(self._children(el, width), width)
+        return glue(self._children(el, width), width, self.styles["body"].leading)
 
     def _children(self, el: ET.Element, width: float) -> list[Flowable]:
         out: list[Flowable] = []
@@ -207,12 +207,13 @@ def _leads_in(f: Flowable) -> bool:
 MIN_LINES_AFTER_HEADING = 3
 
 
-def glue(flowables: list[Flowable], width: float) -> list[Flowable]:
+def glue(flowables: list[Flowable], width: float, line: float) -> list[Flowable]:
     """Keep headings and lead-in lines on the same page as what they introduce.
 
     A block that never splits (a routine, a box) moves with its heading as one
     group. Before a block that can split (a list, a paragraph), a conditional
-    page break asks for room for the heading plus its first few lines.
+    page break asks for room for the heading plus its first few lines
+    (*line* is the body text's line height).
     """
     out: list[Flowable] = []
     pending: list[Flowable] = []
@@ -225,9 +226,9 @@ def glue(flowables: list[Flowable], width: float) -> list[Flowable]:
         elif isinstance(f, KeepTogether):
             out.append(KeepTogether([*pending, *f._content]))
         else:
-            need = sum(_height(p, width) + p.getSpaceAfter() for p in pending)
+            need = sum(height(p, width) + p.getSpaceAfter() for p in pending)
             # a block that splits needs room for its first lines only; no need to measure it all
-            need += MIN_LINES_AFTER_HEADING * 16.0 if _splits(f) else _height(f, width)
+            need += MIN_LINES_AFTER_HEADING * line if _splits(f) else height(f, width)
             out.extend([CondPageBreak(need), *pending, f])
         pending = []
     return out + pending
@@ -235,19 +236,6 @@ def glue(flowables: list[Flowable], width: float) -> list[Flowable]:
 
 def _splits(f: Flowable) -> bool:
     return isinstance(f, (Paragraph, TwoColumns)) or (isinstance(f, Table) and len(f._cellvalues) > 1)
-
-
-_SCRATCH: list[object] = []
-
-
-def _height(f: Flowable, width: float) -> float:
-    if not _SCRATCH:
-        import io
-
-        from reportlab.pdfgen.canvas import Canvas
-
-        _SCRATCH.append(Canvas(io.BytesIO()))
-    return float(f.wrapOn(_SCRATCH[0], width, 10_000)[1])
 
 
 # -- element handlers -------------------------------------------------------
@@ -293,10 +281,11 @@ def _list(ordered: bool) -> Handler:
         columns = el.get("columns", "1")
         if columns not in ("1", "2"):
             b.fail(el, f"columns='{columns}'", "use columns=\"1\" or columns=\"2\"")
-        steps = el.get("style") == "steps"
-        base = "li" if steps or el.get("style") is None else el.get("style", "li")
-        if not steps:
-            b.style(el, base)  # checks the style name
+        style_name = el.get("style")
+        steps = style_name == "steps"
+        if style_name and not steps:
+            b.style(el, "li")  # checks the style name
+        base = style_name if style_name and not steps else "li"
         kind = "steps" if steps else "numbers" if ordered else "bullets"
         texts = [b.inline(li) for li in items]
         marks = [(f"{n}" if steps else f"{n}.") if ordered else "\u2022" for n in range(1, len(items) + 1)]

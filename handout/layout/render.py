@@ -13,6 +13,7 @@ from handout.layout.fonts import FontSet, font_set
 from handout.layout.images import Picture, load_picture
 from handout.layout.markup import Builder, parse
 from handout.layout.styles import theme
+from handout.model import plain
 
 if TYPE_CHECKING:
     from handout.build import Inputs
@@ -27,26 +28,12 @@ def logo_for(brand: Brand) -> Picture | None:
 
 
 def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: str | None = None) -> bytes:
-    from handout.build import plain
-
-    brand, topic = inputs.brand, inputs.topic
+    brand, topic, routine = inputs.brand, inputs.topic, inputs.routine
     fonts = font_set(brand.fonts, brand.display_path)
     root = parse(markup, template)
     check_glyphs(root, fonts, inputs)
     th = theme(fonts, brand.primary, brand.accent, compact=kind == "card")
     logo = logo_for(brand)
-    if kind == "card":
-        assert inputs.routine is not None
-        size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
-        g = page.card_geometry(size)
-        title = f"{plain(inputs.routine.title)} \u2013 {plain(topic.title)}"
-        subject = plain(inputs.routine.purpose)
-        keywords = f"{topic.id}, {inputs.routine.id}, self-care card"
-    else:
-        g = page.guide_geometry(brand.paper)
-        title, subject = plain(topic.title), plain(topic.summary)
-        keywords = ", ".join([topic.id, *topic.routines, "self-care guide"])
-    meta = document.Meta(title=title, author=brand.name, subject=subject, keywords=keywords, lang=topic.language)
 
     def make_story() -> list[Flowable]:
         story = Builder(th, g.frame[2], template).story(root)
@@ -55,9 +42,25 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         return story
 
     if kind == "card":
-        assert inputs.routine is not None
-        where = f"{topic.path}: routines.{inputs.routine.id}"
-        return document.build_card(make_story, g, brand, th, logo, meta, where, size)
+        assert routine is not None
+        size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
+        g = page.card_geometry(size)
+        meta = document.Meta(
+            title=f"{plain(routine.title)} \u2013 {plain(topic.title)}",
+            author=brand.name,
+            subject=plain(routine.purpose),
+            keywords=f"{topic.id}, {routine.id}, self-care card",
+            lang=topic.language,
+        )
+        return document.build_card(make_story, g, brand, th, logo, meta, f"{topic.path}: routines.{routine.id}", size)
+    g = page.guide_geometry(brand.paper)
+    meta = document.Meta(
+        title=plain(topic.title),
+        author=brand.name,
+        subject=plain(topic.summary),
+        keywords=", ".join([topic.id, *topic.routines, "self-care guide"]),
+        lang=topic.language,
+    )
     lines = {plain(s.title): s.line for s in topic.sections}
     return document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
 
@@ -72,7 +75,7 @@ def check_glyphs(root: ET.Element, fonts: FontSet, inputs: Inputs) -> None:
             raise _glyph_error(ch, fonts, inputs)
 
 
-def _glyph_error(ch: str, fonts: FontSet, inputs: Inputs) -> ContentError | LayoutError:
+def _glyph_error(ch: str, fonts: FontSet, inputs: Inputs) -> ContentError:
     where = _find_char(ch, inputs)
     name = f"'{ch}' (U+{ord(ch):04X})"
     hint = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
@@ -25,11 +24,11 @@ from handout.load.schema import (
     Url,
     describe_bad_char,
     did_you_mean,
+    find_bad_char,
 )
 from handout.model import Block, Dose, Routine, Section, Source, Topic
 
 MAX_FILE_BYTES = 512 * 1024
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 ROUTINE = Record(
     {
@@ -155,10 +154,10 @@ def _load_uncached(path: Path, size: int) -> tuple[Topic | None, tuple[Problem, 
     except OSError as exc:
         return None, (Problem(file, f"cannot read the file ({exc.strerror})"),), ()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL_RE.search(text)
+    bad = find_bad_char(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        return None, (Problem(f"{file}:{line}", f"contains {describe_bad_char(bad.group())}", "delete it (it often comes from copying out of a PDF or a word processor)"),), ()
+        line = text.count("\n", 0, text.index(bad)) + 1
+        return None, (Problem(f"{file}:{line}", f"contains {describe_bad_char(bad)}", "delete it (it often comes from copying out of a PDF or a word processor)"),), ()
     notes: list[Problem] = []
     topic, problems = _parse(path, text, notes)
     return topic, tuple(problems), tuple(notes)

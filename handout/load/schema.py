@@ -23,7 +23,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
 _PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{5,25}$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: control codes (tab, newline and carriage return aside) and lone surrogates: never printable text
+_BAD_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 PathT = tuple[str | int, ...]
 
@@ -45,6 +46,12 @@ class Ctx:
     def add(self, path: PathT, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.where(path), message, hint))
         return INVALID
+
+
+def find_bad_char(text: str) -> str | None:
+    """The first control code or broken character in *text*, or ``None``."""
+    m = _BAD_CHAR_RE.search(text)
+    return m.group() if m else None
 
 
 def describe_bad_char(ch: str) -> str:
@@ -111,9 +118,9 @@ class Text(Spec):
         text = " ".join(value.split())
         if not text:
             return ctx.add(path, "is empty", self.hint or "write some text or remove the key")
-        bad = _CONTROL_RE.search(value.replace("\n", " ").replace("\t", " "))
+        bad = find_bad_char(value)
         if bad:
-            return ctx.add(path, f"contains {describe_bad_char(bad.group())}", "delete it (it often comes from copying out of a PDF or a word processor)")
+            return ctx.add(path, f"contains {describe_bad_char(bad)}", "delete it (it often comes from copying out of a PDF or a word processor)")
         if len(text) > self.max_len:
             return ctx.add(
                 path,
