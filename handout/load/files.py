@@ -128,4 +128,6 @@ def is_regular(path: Path | str) -> bool:
 
 
 def _size(n: int) -> str:
-    return f"{n // MB} MB" if n >= MB else f"{n // KB} KB"
+    if n >= MB:
+        return f"{n // MB} MB"
+    return f"{n // KB} KB" if n >= KB else f"{n} bytes"
