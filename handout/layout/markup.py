@@ -380,6 +380,24 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     return [table]
 
 
+def _qr(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    from handout.layout import qr
+
+    href = el.get("href", "")
+    if not href.startswith("https://") or len(href) > 300 or any(c.isspace() for c in href):
+        b.fail(el, f"<qr href='{href[:60]}'> is not an https:// address", "QR codes may only point to https:// addresses (at most 300 characters)")
+    try:
+        size = float(el.get("size", str(qr.DEFAULT_SIZE / qr.mm))) * qr.mm
+    except ValueError:
+        size = -1
+    if not qr.MIN_SIZE <= size <= 80 * qr.mm:
+        b.fail(el, f"<qr size='{el.get('size')}'>", "give the size in millimetres, from 20 to 80")
+    code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=el.get("label", ""))
+    code.spaceBefore = 4
+    code.spaceAfter = 6
+    return [code]
+
+
 def _spacer(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     try:
         height = float(el.get("height", "6"))
@@ -416,6 +434,7 @@ BLOCKS: dict[str, Handler] = {
     "keep": _keep,
     "dose": _dose,
     "spacer": _spacer,
+    "qr": _qr,
     "rule": _rule,
     "pagebreak": _pagebreak,
 }
@@ -435,6 +454,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "dose": set(),
     "item": {"label"},
     "spacer": {"height"},
+    "qr": {"href", "label", "size"},
     "rule": set(),
     "pagebreak": {"if-less-than"},
 }
