@@ -146,3 +146,29 @@ class Brand:
     @property
     def display_path(self) -> str:
         return str(self.path) if self.path else "built-in brand"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One routine of a programme: ``topic/routine`` and the dose set for it, as written."""
+
+    ref: str
+    dose: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def topic(self) -> str:
+        return self.ref.partition("/")[0]
+
+    @property
+    def routine(self) -> str:
+        return self.ref.partition("/")[2]
+
+
+@dataclass(frozen=True)
+class ProgramSpec:
+    """Routines picked from any topics for one client; no client's name is kept in it."""
+
+    title: str
+    picks: tuple[Pick, ...]
+    note: str = ""
+    log_days: int = 14  # 0: no log
