@@ -19,10 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handout.build import Kind, Request, make, render
+from handout.dose import KEYS as DOSE_KEYS
+from handout.dose import from_columns as dose_from_columns
 from handout.errors import HandoutError, InputError
 from handout.load.schema import did_you_mean
 
-COLUMNS = ("client", "note", "routine", "output")
+COLUMNS = ("client", "note", "routine", "output", *DOSE_KEYS)
 MAX_ROWS = 10_000
 
 
@@ -75,7 +77,12 @@ def read_jobs(csv_path: Path, base: Request, out_dir: Path) -> tuple[list[Job], 
             continue
         routine = values.get("routine") or base.routine
         kind: Kind = "card" if routine else "guide"
-        req = replace(base, kind=kind, routine=routine, client=values["client"], note=values.get("note") or None)
+        dose, problems = dose_from_columns(values, _cell(csv_path, n))
+        if problems:
+            bad.extend((n, str(p)) for p in problems)
+            continue
+        req = replace(base, kind=kind, routine=routine, client=values["client"], note=values.get("note") or None,
+                      dose=base.dose + dose)
         try:
             name = _output_name(values.get("output", ""), req, used)
         except InputError as exc:
@@ -84,6 +91,11 @@ def read_jobs(csv_path: Path, base: Request, out_dir: Path) -> tuple[list[Job], 
         used.add(name.lower())
         jobs.append(Job(n, req, out_dir / name))
     return jobs, bad
+
+
+def _cell(csv_path: Path, row: int) -> Callable[[str], str]:
+    """Where a value of *row* is, by column: ``clients.csv:3: column 'hold'``."""
+    return lambda column: f"{csv_path}:{row}: column '{column}'"
 
 
 def _output_name(given: str, req: Request, used: set[str]) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from handout.dose import Setting
+from handout.dose import apply as apply_dose
 from handout.errors import ContentError, InputError, Problem, ValidationFailed
 from handout.load.brand import load_brand
 from handout.load.content import find_topic, load_topic, topic_dirs
@@ -40,6 +42,7 @@ class Request:
     note: str | None = None
     templates: Path | None = None
     content: Path | None = None
+    dose: tuple[Setting, ...] = ()  # the client's own dose, from --dose or batch columns
 
     def default_output(self) -> Path:
         if self.kind == "card":
@@ -75,7 +78,9 @@ def load_inputs(req: Request) -> Inputs:
         if req.routine not in topic.routines:
             hint = did_you_mean(req.routine or "", topic.routines) or f"this topic's routines: {', '.join(topic.routines)}"
             raise ContentError(f"topic '{topic.id}' has no routine '{req.routine}'", where=str(topic.path), hint=hint)
-        routine = topic.routines[req.routine]
+    topic = apply_dose(topic, req.dose, default=req.routine if req.kind == "card" else None)
+    if req.kind == "card":
+        routine = topic.routines[req.routine or ""]
     return Inputs(topic, brand, routine, client, note)
 
 

@@ -84,10 +84,19 @@ def document_options(func: Any) -> Any:
         click.option("--templates", type=_dir, default=None, help="Your own templates folder, searched before the built-in one."),
         click.option("--content", type=_dir, default=None, help="Your own content folder, searched before the built-in one."),
         click.option("--force", is_flag=True, help="Replace an existing file even if it is not a PDF."),
+        click.option("--dose", "dose", multiple=True, metavar="[ROUTINE.]KEY=VALUE",
+                     help="Set the dose for this client (repeatable): KEY is hold, repeats, sides or how_often; "
+                          "a card takes KEY=VALUE, a guide ROUTINE.KEY=VALUE."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _dose(values: tuple[str, ...]) -> Any:
+    from handout.dose import parse_options
+
+    return parse_options(values)
 
 
 def _make(request: Any, output: Path | None, force: bool) -> None:
@@ -122,12 +131,12 @@ def list_cmd(content: Path | None) -> None:
 @click.argument("topic")
 @document_options
 def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None,
-          note: str | None, templates: Path | None, content: Path | None, force: bool) -> None:
+          note: str | None, templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...]) -> None:
     """Make the full guide for TOPIC (default file: ./TOPIC-guide.pdf)."""
     from handout.build import Request
 
     req = Request("guide", topic, brand_file=brand_file, paper=paper, client=client, note=note,
-                  templates=templates, content=content)
+                  templates=templates, content=content, dose=_dose(dose))
     _make(req, output, force)
 
 
@@ -138,12 +147,13 @@ def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str |
               help="Card size (default: half-letter, or a5 when the paper is a4).")
 @document_options
 def card(topic: str, routine: str, size: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
-         client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool) -> None:
+         client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool,
+         dose: tuple[str, ...]) -> None:
     """Make a card with one ROUTINE of TOPIC (default file: ./TOPIC-ROUTINE-card.pdf)."""
     from handout.build import Request
 
     req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper,
-                  card_size=size, client=client, note=note, templates=templates, content=content)
+                  card_size=size, client=client, note=note, templates=templates, content=content, dose=_dose(dose))
     _make(req, output, force)
 
 
@@ -203,9 +213,12 @@ def init(directory: Path) -> None:
 @click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None, help="Card size, with --routine.")
 @click.option("--templates", type=_dir, default=None, help="Your own templates folder.")
 @click.option("--content", type=_dir, default=None, help="Your own content folder.")
+@click.option("--dose", "dose", multiple=True, metavar="[ROUTINE.]KEY=VALUE",
+              help="A dose for every row (repeatable); the columns hold, repeats, sides, how_often set it per row.")
 def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
-              paper: str | None, size: str | None, templates: Path | None, content: Path | None) -> None:
-    """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output).
+              paper: str | None, size: str | None, templates: Path | None, content: Path | None, dose: tuple[str, ...]) -> None:
+    """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output,
+    and the dose: hold, repeats, sides, how_often).
 
     \b
     Example CSV:
@@ -219,7 +232,7 @@ def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jo
     from handout.build import Request
 
     base = Request("card" if routine else "guide", topic, routine=routine, brand_file=brand_file,
-                   paper=paper, card_size=size, templates=templates, content=content)
+                   paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose))
     workers = jobs or os.cpu_count() or 1
     bar: Any = None
 

@@ -21,29 +21,73 @@ def plain(text: Markup | str) -> str:
 
 @dataclass(frozen=True)
 class Dose:
+    """How long, how many and how often. ``set_for_client`` names the values
+    (``hold``, ``repeats``, ``sides``, ``how_often``) the practitioner set for
+    this client; the others are the topic's defaults."""
+
     how_often: Markup
     hold_seconds: tuple[int, int] | None = None
     repeats: str | None = None
     sides: str | None = None
+    set_for_client: frozenset[str] = frozenset()
 
     @property
     def hold(self) -> str:
-        """The hold time in words, e.g. ``15–30 seconds``."""
+        """The hold time in words, e.g. ``15–30 seconds`` or ``1 minute``."""
         if self.hold_seconds is None:
             return ""
         lo, hi = self.hold_seconds
-        unit = "second" if hi == 1 else "seconds"
+        if lo >= 60 and lo % 60 == 0 and hi % 60 == 0:
+            lo, hi = lo // 60, hi // 60
+            unit = "minute" if hi == 1 else "minutes"
+        else:
+            unit = "second" if hi == 1 else "seconds"
         return f"{lo} {unit}" if lo == hi else f"{lo}\u2013{hi} {unit}"
+
+    @property
+    def repeat(self) -> str:
+        """The repeats in words: ``3`` reads "3 times", ``1`` "once"; text stays as written."""
+        text = self.repeats or ""
+        if text.isdigit():
+            return "once" if int(text) == 1 else f"{int(text)} times"
+        return text
+
+    @property
+    def personal(self) -> bool:
+        """Whether any value was set for this client."""
+        return bool(self.set_for_client)
+
+    def rows(self) -> list[tuple[str, str, bool]]:
+        """(label, value, set for this client) in reading order, empty ones left out."""
+        rows = [
+            ("Hold", self.hold, "hold"),
+            ("Repeat", self.repeat, "repeats"),
+            ("Sides", self.sides or "", "sides"),
+            ("How often", self.how_often, "how_often"),
+        ]
+        return [(label, value, key in self.set_for_client) for label, value, key in rows if value]
 
     def items(self) -> list[tuple[str, str]]:
         """The dose as label/value pairs, in reading order, empty ones left out."""
-        pairs = [
-            ("Hold", self.hold),
-            ("Repeat", self.repeats or ""),
-            ("Sides", self.sides or ""),
-            ("How often", str(self.how_often)),
-        ]
-        return [(label, value) for label, value in pairs if value]
+        return [(label, value) for label, value, _ in self.rows()]
+
+    @property
+    def sessions_per_day(self) -> int:
+        """Tick boxes a day in a log: "twice a day" gives 2; unknown wording 1."""
+        from handout.dose import sessions
+
+        return sessions(self.how_often)[0]
+
+    @property
+    def every_other_day(self) -> bool:
+        from handout.dose import sessions
+
+        return sessions(self.how_often)[1]
+
+    def summary(self) -> Markup:
+        """The dose on one line, e.g. "Hold 30 seconds · 3 times · both sides · Twice a day"."""
+        parts = [f"Hold {self.hold}" if self.hold else "", self.repeat, self.sides or "", self.how_often]
+        return Markup(" \u00b7 ").join(p for p in parts if p)
 
 
 @dataclass(frozen=True)

@@ -353,14 +353,27 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         if item.tag != "item":
             b.fail(item, f"<{item.tag}> inside <dose>", "a dose holds only <item label=\"…\">value</item>")
         b.check_attrs(item)
-        label = item.get("label", "")
-        cells.append([Paragraph(escape(label.upper()), b.styles["dose-label"]), Paragraph(b.inline(item), b.styles["dose-value"])])
+        label = escape(item.get("label", "").upper())
+        mark = item.get("mark", "").strip()
+        if mark:  # a value set for this client: a small dark tag beside the label
+            label += f' <font backColor="#{b.theme.primary.hexval()[2:]}" color="#FFFFFF">\u00a0{escape(mark.upper())}\u00a0</font>'
+        cells.append([Paragraph(label, b.styles["dose-label"]), Paragraph(b.inline(item), b.styles["dose-value"])])
     if not cells:
         return []
     per_row = min(len(cells), 4 if width >= 400 else 2)
     rows: list[list[Any]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    note = " ".join(el.get("note", "").split())
+    note_para = Paragraph(escape(note), b.styles["dose-note"]) if note else None
+    spare = per_row - len(rows[-1])
+    if note_para is not None and spare:  # whose dose this is: in the free cell of the last row
+        rows[-1].append(note_para)
+        note_para = None
     for row in rows:
         row.extend([""] * (per_row - len(row)))
+    if note_para is not None:  # … or on a line of its own across the box
+        rows.append([note_para] + [""] * (per_row - 1))
+    note_row = note_para is not None
+    last = len(rows) - (2 if note_row else 1)  # the last row of values
     col_w = width / per_row
     table = Table(rows, colWidths=[col_w] * per_row)
     accent = b.theme.accent_tint
@@ -372,8 +385,9 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ("TOPPADDING", (0, 0), (-1, -1), 5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ("LINEAFTER", (0, 0), (-2, -1), 0.75, colors.white),
-        ("LINEBELOW", (0, 0), (-1, -2), 0.75, colors.white),
+        ("LINEAFTER", (0, 0), (-2, last), 0.75, colors.white),
+        ("LINEBELOW", (0, 0), (-1, last - 1), 0.75, colors.white),
+        *([("SPAN", (0, -1), (-1, -1)), ("TOPPADDING", (0, -1), (-1, -1), 0)] if note_row else []),
     ]))
     table.spaceBefore = 2
     table.spaceAfter = b.theme.body_size * 0.3
@@ -451,8 +465,8 @@ ATTRIBUTES: dict[str, set[str]] = {
     "li": set(),
     "box": {"style"},
     "keep": set(),
-    "dose": set(),
-    "item": {"label"},
+    "dose": {"note"},
+    "item": {"label", "mark"},
     "spacer": {"height"},
     "qr": {"href", "label", "size"},
     "rule": set(),

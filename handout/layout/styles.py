@@ -86,6 +86,7 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         "sources": style("sources", fontSize=10 * scale, leading=13 * scale, textColor=MUTED, spaceAfter=2 * scale),
         "dose-label": style("dose-label", fontName=fonts.bold, fontSize=8.5 * scale, leading=10 * scale, textColor=p, spaceAfter=0),
         "dose-value": style("dose-value", fontName=fonts.bold, fontSize=12 * scale, leading=14.5 * scale, spaceAfter=0),
+        "dose-note": style("dose-note", fontName=fonts.italic, fontSize=10.5 * scale, leading=13 * scale, textColor=INK, spaceAfter=0),
         "bullet": style("bullet", fontName=fonts.bold, textColor=p),
     }
     return Theme(fonts, p, a, styles, size)
