@@ -94,7 +94,8 @@ def check_value(key: str, text: str, where: str) -> tuple[Any, Problem | None]:
     return clean, None
 
 
-def _setting(routine: str | None, key: str, text: str, where: str, problems: list[Problem]) -> Setting | None:
+def setting(routine: str | None, key: str, text: str, where: str, problems: list[Problem]) -> Setting | None:
+    """One dose value from its text (a saved programme, an option, a cell); a mistake goes to *problems*."""
     if key not in KEYS:
         problems.append(Problem(where, f"'{key}' is not a part of the dose", did_you_mean(key, KEYS) or f"use one of: {', '.join(KEYS)}"))
         return None
@@ -117,9 +118,9 @@ def parse_options(args: Iterable[str], option: str = "--dose") -> tuple[Setting,
             problems.append(Problem(where, "is not KEY=VALUE", f"write e.g. {option} hold=30s, or {option} side-stretch.hold=30s in a guide"))
             continue
         routine, dot, key = name.rpartition(".")
-        setting = _setting(routine.strip() if dot else None, key.strip().lower(), text, where, problems)
-        if setting is not None:
-            out.append(setting)
+        one = setting(routine.strip() if dot else None, key.strip().lower(), text, where, problems)
+        if one is not None:
+            out.append(one)
     if problems:
         raise ValidationFailed(problems)
     return tuple(out)
@@ -132,9 +133,9 @@ def from_columns(values: Mapping[str, str], where: Callable[[str], str]) -> tupl
     for key in KEYS:
         text = values.get(key, "")
         if text.strip():
-            setting = _setting(None, key, text, where(key), problems)
-            if setting is not None:
-                out.append(setting)
+            one = setting(None, key, text, where(key), problems)
+            if one is not None:
+                out.append(one)
     return tuple(out), problems
 
 
