@@ -99,6 +99,7 @@ class Routine:
     dose: Dose
     stop_if: Markup
     equipment: Markup | None = None
+    caution: Markup | None = None
 
 
 @dataclass(frozen=True)
