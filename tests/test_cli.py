@@ -268,7 +268,7 @@ def test_check_with_no_arguments(run) -> None:
 @pytest.mark.parametrize(
     ("find", "replace"),
     [
-        ("reviewed: 2026-11-26", "reviewed: someday"),
+        ("reviewed: 2026-11-27", "reviewed: someday"),
         ("[[routine: side-stretch]]", "[[routine: side-strech]]"),
     ],
     ids=["bad-date", "unknown-routine-in-body"],
