@@ -310,3 +310,41 @@ def test_a_too_long_caution_is_a_located_error(tmp_path: Path) -> None:
     path.write_text(text.replace(marker, "    caution: " + "Go slowly. " * 30 + "\n" + marker, 1), encoding="utf-8")
     problems = [str(p) for p in check_topic(path)]
     assert len(problems) == 1 and "caution" in problems[0] and "knee.md:" in problems[0], problems
+
+
+# ---------------------------------------------------------------- the built-in topics
+
+
+def test_the_built_in_topics_and_their_routines() -> None:
+    routines = {t: tuple(topic_of(t).routines) for t in TOPICS}
+    assert routines == {
+        "heel-pain": ("calf-stretch-wall", "plantar-fascia-stretch", "foot-roll"),
+        "low-back-pain": ("knee-to-chest", "pelvic-tilt", "bridge"),
+        "piriformis": ("tennis-ball-seated", "tennis-ball-lying", "side-stretch", "belly-dancer"),
+    }
+
+
+def test_list_shows_every_topic_and_routine(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    for t in TOPICS:
+        topic = topic_of(t)
+        assert re.search(rf"^{re.escape(t)}\s+{re.escape(plain(topic.title))}$", result.output, re.M), t
+        for rid, r in topic.routines.items():
+            assert re.search(rf"^\s+{re.escape(rid)}\s+{re.escape(plain(r.title))}$", result.output, re.M), rid
+
+
+@pytest.mark.parametrize("topic_id", TOPICS)
+def test_check_finds_no_problem_in_a_built_in_topic(run, topic_id: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("check", str(ROOT / "content" / f"{topic_id}.md"))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output.lower(), result.output
+
+
+@pytest.mark.parametrize("topic_id", ["low-back-pain", "heel-pain"])
+@pytest.mark.parametrize("size", ["half-letter", "5x8", "a5"])
+def test_every_new_routine_prints_on_a_card(topic_id: str, size: str) -> None:
+    for rid, r in topic_of(topic_id).routines.items():
+        pages = pypdf.PdfReader(io.BytesIO(render(Request("card", topic_id, routine=rid, card_size=size)))).pages
+        text = flat("".join(p.extract_text() or "" for p in pages))
+        assert flat(plain(r.title)) in text and flat(plain(r.steps[-1])) in text, (rid, size)
