@@ -100,7 +100,7 @@ def _cell(csv_path: Path, row: int) -> Callable[[str], str]:
 
 def _output_name(given: str, req: Request, used: set[str]) -> str:
     if given:
-        if "/" in given or "\\" in given or given.startswith(".") or ":" in given or given in ("", ".", ".."):
+        if "/" in given or "\\" in given or given.startswith(".") or ":" in given:
             raise InputError(f"output '{given}' is not a plain file name", hint="give just a name like sam-lee.pdf; files always go in --out")
         name = given if given.lower().endswith(".pdf") else given + ".pdf"
         if name.lower() in used:

@@ -21,7 +21,7 @@ from handout.load.content import find_topic, load_topic, topic_dirs
 from handout.load.schema import describe_bad_char, did_you_mean, find_bad_char
 from handout.merge.templates import TEMPLATE_SUFFIX, template_dirs, template_path
 from handout.merge.templates import render as render_template
-from handout.model import Brand, Routine, Topic
+from handout.model import Inputs
 
 Kind = Literal["guide", "card"]
 MAX_CLIENT = 60
@@ -48,17 +48,6 @@ class Request:
         if self.kind == "card":
             return Path(f"{self.topic}-{self.routine}-card.pdf")
         return Path(f"{self.topic}-guide.pdf")
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """A request's inputs, loaded and validated."""
-
-    topic: Topic
-    brand: Brand
-    routine: Routine | None
-    client: str
-    note: str
 
 
 def load_inputs(req: Request) -> Inputs:

@@ -1,67 +1,222 @@
-"""``handout check``: every problem in topic, brand and template files, all at once."""
+"""``handout check``: every problem in topic, brand and template files, all at once.
+
+A report has two severities. An *error* stops a file from printing at all; a
+*warning* prints but will mislead or disappoint a reader (an old review date, a
+section too hard to read, a brand colour too pale for text). ``--strict`` treats
+warnings as errors, for CI.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from handout.errors import HandoutError, Problem
+from handout.errors import HandoutError, HandoutWarning, Problem
+
+#: a topic not reviewed for this long gets a warning
+REVIEW_MAX_AGE = dt.timedelta(days=365)
+#: the highest US school grade a section may read at (Flesch-Kincaid)
+MAX_GRADE = 8.0
+#: how many of a hard section's sentences are named
+HARDEST_SHOWN = 2
 
 
-def check_paths(paths: list[Path], templates: Path | None = None) -> tuple[list[Problem], int]:
-    """Return every problem found and how many files were looked at."""
-    from handout.load.brand import check_brand, locate
-    from handout.load.content import check_topic, list_topics, topic_dirs
+@dataclass
+class Report:
+    """What ``check`` found: errors, warnings, and how many files it looked at."""
 
-    files: list[tuple[str, Path]] = []
-    problems: list[Problem] = []
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def extend(self, other: Report) -> None:
+        self.errors += other.errors
+        self.warnings += other.warnings
+        self.files += other.files
+
+
+def check_paths(paths: list[Path], templates: Path | None = None) -> Report:
+    """Check every file named (or, with none, the built-in topics and the brand in use)."""
+    from handout.load.brand import locate
+    from handout.load.content import list_topics, topic_dirs
+
+    files: list[tuple[str, Path, str]] = []  # kind, path, why (for a brand: how it was found)
+    report = Report()
     if not paths:
-        files += [("topic", p) for p in list_topics(topic_dirs(None)).values()]
+        files += [("topic", p, "") for p in list_topics(topic_dirs(None)).values()]
         brand, why = locate(None)
-        files.append(("brand", brand))
+        files.append(("brand", brand, why))
     for path in paths:
         if path.is_dir():
-            found = [("topic", p) for p in list_topics([path]).values()]
+            found = [("topic", p, "") for p in list_topics([path]).values()]
             if (path / "brand.toml").is_file():
-                found.append(("brand", path / "brand.toml"))
+                found.append(("brand", path / "brand.toml", "--brand"))
             if not found:
-                problems.append(Problem(str(path), "holds no topic (.md) or brand.toml file", "give a topic file, a brand.toml, or a folder holding them"))
+                report.errors.append(Problem(str(path), "holds no topic (.md) or brand.toml file", "give a topic file, a brand.toml, or a folder holding them"))
             files += found
         elif path.suffix.lower() == ".md":
-            files.append(("topic", path))
+            files.append(("topic", path, ""))
         elif path.suffix.lower() == ".toml":
-            files.append(("brand", path))
+            files.append(("brand", path, "--brand"))
         elif not path.exists():
-            problems.append(Problem(str(path), "does not exist", "check the path"))
+            report.errors.append(Problem(str(path), "does not exist", "check the path"))
         else:
-            problems.append(Problem(str(path), "is not a topic (.md) or brand (.toml) file"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        for kind, path in files:
-            problems += check_topic(path) if kind == "topic" else check_brand(path)
-    count = len(files)
+            report.errors.append(Problem(str(path), "is not a topic (.md) or brand (.toml) file"))
+    for kind, path, why in files:
+        report.extend(check_topic_file(path) if kind == "topic" else check_brand_file(path, why))
     if templates is not None:
-        problems += check_templates(templates)
-        count += len(list(templates.glob("*.xml.j2")))
-    return problems, count
+        from handout.check_templates import check_templates
+
+        report.extend(check_templates(templates))
+    return report
 
 
-def check_templates(folder: Path) -> list[Problem]:
-    """Compile every template in *folder*: syntax errors with file and line."""
-    from handout.merge.templates import TEMPLATE_SUFFIX, environment, template_dirs
+def _caught(found: list[warnings.WarningMessage]) -> list[Problem]:
+    """handout's own warnings, caught while loading, as problems."""
+    return [Problem("", str(w.message)) for w in found if issubclass(w.category, HandoutWarning)]
+
+
+# -- topics ---------------------------------------------------------------------------
+
+
+def check_topic_file(path: Path, today: dt.date | None = None) -> Report:
+    from handout.load.content import load_topic
+
+    report = Report(files=1)
+    with warnings.catch_warnings(record=True) as found:
+        warnings.simplefilter("always")
+        try:
+            topic = load_topic(path)
+        except HandoutError as exc:
+            report.errors += exc.problems
+            return report
+    report.warnings += _caught(found)
+    file = str(path)
+    text = _read_quietly(path)
+    today = today or dt.date.today()
+    if today - topic.reviewed > REVIEW_MAX_AGE:
+        months = (today.year - topic.reviewed.year) * 12 + today.month - topic.reviewed.month
+        report.warnings.append(Problem(
+            _key_line(file, text, "reviewed"),
+            f"was last reviewed on {topic.reviewed.isoformat()}, {months} months ago",
+            "read it again against its sources, then set reviewed: to today's date",
+        ))
+    if not any("alert" in s.classes for s in topic.sections):
+        report.warnings.append(Problem(
+            file,
+            "has no warning-signs section: every handout needs one",
+            "add a section such as '## Get help now {#red-flags .alert}' listing when to get urgent care",
+        ))
+    report.warnings += readability(topic)
+    return report
+
+
+def _read_quietly(path: Path) -> str:
+    from handout.load.files import read_text
 
     try:
-        env = environment(template_dirs(folder))
-    except HandoutError as exc:
-        return [exc.problem]
-    problems: list[Problem] = []
-    for path in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")):
-        import jinja2
+        return read_text(path, limit=1024 * 1024, what="topic file")
+    except HandoutError:
+        return ""
 
-        try:
-            env.parse(path.read_text(encoding="utf-8"), name=path.name, filename=str(path))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(f"{path}:{exc.lineno}", f"template syntax error: {exc.message}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(path), f"cannot be read ({exc})"))
+
+def _key_line(file: str, text: str, key: str) -> str:
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return f"{file}:{text.count(chr(10), 0, m.start()) + 1}" if m else file
+
+
+def readability(topic: object) -> list[Problem]:
+    """A warning for each section above grade 8, naming its hardest sentences."""
+    from handout.model import Topic
+
+    assert isinstance(topic, Topic)
+    import textstat  # here, not at the top: only check measures reading level
+
+    problems: list[Problem] = []
+    for section in topic.sections:
+        sentences = _sentences(section)
+        if not sentences:
+            continue
+        grade = float(textstat.flesch_kincaid_grade(" ".join(sentences)))
+        if grade <= MAX_GRADE:
+            continue
+        hardest = sorted(sentences, key=lambda s: -float(textstat.flesch_kincaid_grade(s)))[:HARDEST_SHOWN]
+        named = "; ".join(f"\"{_short(s)}\"" for s in hardest)
+        problems.append(Problem(
+            f"{topic.path}:{section.line}",
+            f"section '{_plain(section.title)}' reads at grade {grade:.1f} (aim for {MAX_GRADE:.0f} or lower); hardest: {named}",
+            "use shorter sentences and everyday words",
+        ))
     return problems
+
+
+def _plain(text: object) -> str:
+    from markupsafe import Markup
+
+    return " ".join(Markup(str(text)).striptags().split())
+
+
+def _sentences(section: object) -> list[str]:
+    """The section's text as sentences; a list item or step counts as one sentence."""
+    texts: list[str] = []
+    for block in getattr(section, "blocks", ()):
+        if block.text is not None and block.kind == "paragraph":
+            texts += _split(_plain(block.text))
+        for item in block.items:
+            texts += _split(_plain(item))
+        if block.routine is not None:
+            r = block.routine
+            texts += _split(_plain(r.purpose))
+            for step in r.steps:
+                texts += _split(_plain(step))
+    return [t for t in texts if len(t.split()) >= 3]
+
+
+def _split(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", text.strip())
+    return [p if p.endswith((".", "!", "?")) else p + "." for p in parts if p]
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+# -- brands ---------------------------------------------------------------------------
+
+
+def check_brand_file(path: Path, why: str = "--brand") -> Report:
+    from handout.load.brand import ENV_VAR, check_brand
+
+    report = Report(files=1)
+    with warnings.catch_warnings(record=True) as found:
+        warnings.simplefilter("always")
+        report.errors += check_brand(path, why)
+        if not report.errors:
+            report.warnings += brand_warnings(path, why)
+    report.warnings += _caught(found)
+    if why == ENV_VAR:
+        report.errors = [_from_env(p, path) for p in report.errors]
+        report.warnings = [_from_env(p, path) for p in report.warnings]
+    return report
+
+
+def _from_env(problem: Problem, path: Path) -> Problem:
+    """Say that a brand file came from HANDOUT_BRAND, so a user knows where to look."""
+    from handout.load.brand import ENV_VAR
+
+    if ENV_VAR in str(problem):
+        return problem
+    where = problem.where or str(path)
+    return Problem(f"{where} (from {ENV_VAR})", problem.message, problem.hint)
+
+
+def brand_warnings(path: Path, why: str) -> list[Problem]:
+    """What will print badly with this brand: pale text colours, tiny logos, lost contact details."""
+    from handout.layout import fit
+    from handout.load.brand import inspect_brand
+
+    problems, brand = inspect_brand(path, why)
+    return [] if problems or brand is None else fit.brand_problems(brand)

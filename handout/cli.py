@@ -34,17 +34,39 @@ def _show_warning(message: Any, category: type[Warning], filename: str, lineno: 
         click.echo(f"warning: {message}", err=True)
 
 
+VERBOSE = "handout.verbose"
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta[VERBOSE] = True  # meta is shared by the group and its commands
+    return value
+
+
+_verbose_option = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
+                               help="Show full details when something goes wrong.")
+
+
+class HandoutCommand(click.Command):
+    """Every command also takes --verbose, so it may come after the command name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _verbose_option(self)
+
+
 class HandoutGroup(click.Group):
     """One line per failure; the traceback (of a user's mistake too) only with --verbose."""
+
+    command_class = HandoutCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         warnings.showwarning = _show_warning
         warnings.simplefilter("always", HandoutWarning)
-        verbose = bool(ctx.params.get("verbose"))
         try:
             return super().invoke(ctx)
         except HandoutError:
-            if verbose:
+            if ctx.meta.get(VERBOSE):
                 import traceback
 
                 traceback.print_exc()
@@ -55,7 +77,7 @@ class HandoutGroup(click.Group):
             click.echo("interrupted; nothing was half-written", err=True)
             ctx.exit(130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if verbose:
+            if ctx.meta.get(VERBOSE):
                 raise
             click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run again with --verbose for details, and please report it)", err=True)
             ctx.exit(1)
@@ -63,10 +85,9 @@ class HandoutGroup(click.Group):
 
 @click.group(cls=HandoutGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "--version", package_name="handout", prog_name="handout")
-@click.option("-v", "--verbose", is_flag=True, help="Show full details when something goes wrong.")
-def cli(verbose: bool) -> None:
+@_verbose_option
+def cli() -> None:
     """Make branded, printable self-care handouts and pocket cards for your clients."""
-    del verbose  # read by HandoutGroup.invoke
 
 
 _path = click.Path(path_type=Path)
@@ -159,21 +180,28 @@ def card(topic: str, routine: str, size: str | None, output: Path | None, brand_
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=_path)
-@click.option("--templates", type=_dir, default=None, help="Also check the templates in this folder.")
-def check(paths: tuple[Path, ...], templates: Path | None) -> None:
+@click.option("--templates", type=_dir, default=None, help="Also render the templates in this folder with the built-in topics.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1), e.g. in CI.")
+def check(paths: tuple[Path, ...], templates: Path | None, strict: bool) -> None:
     """Check topic files, brand files and folders; list every problem found.
 
     With no PATH, checks the built-in topics and the brand that would be used.
+    Errors stop a file from printing; warnings print but should be fixed.
     """
     from handout.check import check_paths
 
-    problems, checked = check_paths(list(paths), templates)
-    for problem in problems:
+    report = check_paths(list(paths), templates)
+    label = "error" if strict else "warning"
+    for problem in report.errors:
         click.echo(f"error: {problem}")
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {checked} file(s).", err=True)
+    for problem in report.warnings:
+        click.echo(f"{label}: {problem}")
+    errors = len(report.errors) + (len(report.warnings) if strict else 0)
+    summary = f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s) in {report.files} file(s)."
+    if errors:
+        click.echo(summary, err=True)
         sys.exit(1)
-    click.echo(f"No problems in {checked} file(s).")
+    click.echo(summary if report.warnings else f"No problems in {report.files} file(s).")
 
 
 @cli.command()

@@ -217,3 +217,14 @@ class ProgramSpec:
     picks: tuple[Pick, ...]
     note: str = ""
     log_days: int = 14  # 0: no log
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """One document's inputs, loaded and validated: what the layout stage needs."""
+
+    topic: Topic
+    brand: Brand
+    routine: Routine | None
+    client: str
+    note: str

@@ -51,6 +51,15 @@ def font_set(files: FontFiles | None, brand_file: str = "brand.toml") -> FontSet
     return _register(files.regular, files.bold, files.italic, files.bold_italic, brand_file)
 
 
+def font_name(path: Path) -> str:
+    """A name unique to the file: two folders may each hold a ``Regular.ttf``."""
+    import hashlib
+
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    stem = re.sub(r"[^A-Za-z0-9-]", "", path.stem)[:40] or "font"
+    return f"HO-{stem}-{digest}"
+
+
 @lru_cache(maxsize=8)
 def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_file: str) -> FontSet:
     from reportlab.lib.fonts import addMapping
@@ -60,7 +69,7 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_
     names: list[str] = []
     coverage: set[int] | None = None
     for key, path in (("regular", regular), ("bold", bold), ("italic", italic), ("bold_italic", bold_italic)):
-        name = f"HO-{path.stem}"
+        name = font_name(path)
         try:
             font = TTFont(name, str(path))
         except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
@@ -73,7 +82,7 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_
         names.append(name)
         chars = set(font.face.charToGlyph)
         coverage = chars if coverage is None else coverage & chars
-    family = f"HO-{regular.stem}-family"
+    family = f"{names[0]}-family"
     addMapping(family, 0, 0, names[0])
     addMapping(family, 1, 0, names[1])
     addMapping(family, 0, 1, names[2])

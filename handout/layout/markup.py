@@ -32,7 +32,7 @@ from reportlab.platypus.flowables import HRFlowable
 from handout.errors import TemplateError
 from handout.layout.columns import TwoColumns
 from handout.layout.measure import height
-from handout.layout.styles import ALERT, ALERT_TINT, Theme
+from handout.layout.styles import Theme
 
 LINK_SCHEMES = ("https", "mailto", "tel")
 
@@ -154,7 +154,7 @@ class Builder:
                 inner = self.inline(child)
                 scheme = href.split(":", 1)[0].lower() if ":" in href else ""
                 if scheme in LINK_SCHEMES and not re.search(r"[\s<>\"]", href):
-                    parts.append(f'<a href={quoteattr(href)} color="#{self.theme.primary.hexval()[2:]}">{inner}</a>')
+                    parts.append(f'<a href={quoteattr(href)} color="#{self.theme.text.hexval()[2:]}">{inner}</a>')
                 else:
                     parts.append(inner)
             else:
@@ -178,7 +178,7 @@ class Builder:
                 bulletIndent=0,
                 bulletFontName=fonts.regular if kind == "bullets" else fonts.bold,
                 bulletFontSize=parent.fontSize * (1.05 if kind == "steps" else 1.0),
-                bulletColor=self.theme.primary,
+                bulletColor=self.theme.text,
                 **extra,
             )
         return self._item_styles[key]
@@ -256,7 +256,7 @@ def _heading(level: int) -> Handler:
     def handle(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         style = b.style(el, tag)
         if b._alert and level == 2:
-            style = ParagraphStyle(f"{tag}-alert", parent=style, textColor=ALERT, spaceBefore=0)
+            style = ParagraphStyle(f"{tag}-alert", parent=style, textColor=b.theme.alert, spaceBefore=0)
         text = b.inline(el)
         if level == 2 and el.get("id"):
             outline = " ".join(re.sub(r"<[^>]+>", "", "".join(el.itertext())).split())
@@ -307,7 +307,7 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     palettes = {
         "summary": (b.theme.primary_tint, b.theme.primary),
         "note": (b.theme.accent_tint, b.theme.accent),
-        "alert": (ALERT_TINT, ALERT),
+        "alert": (b.theme.alert_tint, b.theme.alert),
     }
     if kind not in palettes:
         b.fail(el, f"'{kind}' is not a box style", f"use one of: {', '.join(palettes)}")
@@ -334,7 +334,7 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.4),
     ]
     if kind == "alert":
-        commands.append(("BOX", (0, 0), (-1, -1), 1.25, ALERT))
+        commands.append(("BOX", (0, 0), (-1, -1), 1.25, b.theme.alert))
     table.setStyle(TableStyle(commands))
     table.spaceBefore = b.theme.body_size * 0.6
     table.spaceAfter = b.theme.body_size * 0.8

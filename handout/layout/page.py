@@ -11,42 +11,46 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib.units import inch, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from handout.errors import warn
+from handout.layout import fit
+from handout.layout.fit import CARD_SIZES, DEFAULT_CARD, MARGIN, PAGE_LABEL, PAPER_SIZES
+from handout.layout.fonts import HELVETICA, FontSet
 from handout.layout.images import Picture
 from handout.layout.styles import MUTED, Theme, tint
 from handout.model import Brand
 
-PAPER_SIZES: dict[str, tuple[float, float]] = {
-    "letter": (8.5 * inch, 11 * inch),
-    "a4": (210 * mm, 297 * mm),
-}
-CARD_SIZES: dict[str, tuple[float, float]] = {
-    "3x5": (3 * inch, 5 * inch),
-    "4x6": (4 * inch, 6 * inch),
-    "5x8": (5 * inch, 8 * inch),
-    "half-letter": (5.5 * inch, 8.5 * inch),
-    "a6": (105 * mm, 148 * mm),
-    "a5": (148 * mm, 210 * mm),
-}
-#: the card size used when neither --size nor the brand says, by paper
-DEFAULT_CARD = {"letter": "half-letter", "a4": "a5"}
-
-MARGIN = 0.5 * inch
+__all__ = ["CARD_SIZES", "DEFAULT_CARD", "MARGIN", "PAGE_LABEL", "PAPER_SIZES", "Geometry", "card_geometry", "guide_geometry"]
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """Where the header, frame and footer sit on one kind of page."""
+    """Where the header, frame and footer sit on one kind of page, for one brand."""
 
-    size: tuple[float, float]
-    side: float
-    header: float  # height of the header band below the top margin
-    footer: float  # height of the footer band above the bottom margin
-    logo_h: float
-    name_size: float
-    footer_size: float
+    kind: fit.Kind
+    bands: fit.Bands
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self.kind.size
+
+    @property
+    def side(self) -> float:
+        return self.kind.side
+
+    @property
+    def header(self) -> float:
+        return self.bands.header
+
+    @property
+    def footer(self) -> float:
+        return self.bands.footer
+
+    @property
+    def footer_size(self) -> float:
+        return self.kind.footer_size
 
     @property
     def frame(self) -> tuple[float, float, float, float]:
@@ -55,51 +59,64 @@ class Geometry:
         y = MARGIN + self.footer
         return x, y, w - 2 * self.side, h - MARGIN - self.header - y
 
-    @property
-    def logo_max_w(self) -> float:
-        return self.logo_h * 3.2
+
+def guide_geometry(paper: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA) -> Geometry:
+    return _geometry(fit.guide_kind(paper), brand, logo, fonts)
 
 
-def guide_geometry(paper: str) -> Geometry:
-    return Geometry(PAPER_SIZES[paper], side=0.75 * inch, header=0.85 * inch, footer=0.5 * inch,
-                    logo_h=0.5 * inch, name_size=13, footer_size=9)
+def card_geometry(size: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA) -> Geometry:
+    return _geometry(fit.card_kind(size), brand, logo, fonts)
 
 
-def card_geometry(size: str) -> Geometry:
-    w, h = CARD_SIZES[size]
-    small = w < 4.5 * inch
-    return Geometry((w, h), side=MARGIN, header=0.5 * inch, footer=0.36 * inch,
-                    logo_h=(0.28 if small else 0.32) * inch, name_size=10 if small else 11, footer_size=8)
+def _geometry(kind: fit.Kind, brand: Brand | None, logo: Picture | None, fonts: FontSet) -> Geometry:
+    brand = brand or Brand(name="")
+    size = kind.footer_size
+
+    def measure(text: str) -> float:
+        return float(stringWidth(text, fonts.regular, size))
+
+    bands = fit.bands(kind, brand, logo.aspect if logo is not None else None, measure)
+    if bands.dropped:
+        warn(brand.display_path, f"the footer of {kind.label} has no room for: {', '.join(bands.dropped)}, so they are left out",
+             "shorten these details" + ("" if kind.name == "guide" else ", or choose a bigger card size"))
+    if bands.logo is not None and bands.logo.too_small and brand.logo is not None:
+        warn(f"{brand.display_path}: logo", f"'{brand.logo.name}' prints only {bands.logo.w / 72:.2f} x {bands.logo.h / 72:.2f} in on {kind.label}, too small to read",
+             "use a logo closer to square (or crop the empty space around it)")
+    return Geometry(kind, bands)
 
 
-def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, right_text: str = "") -> None:
+def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None) -> None:
+    """Logo and clinic name at the top (a wide logo on a row of its own), and a rule under them."""
     w, h = g.size
     top = h - MARGIN
     x = g.side
-    if logo is not None:
-        lw, lh = logo.fit(g.logo_max_w, g.logo_h)
-        logo.draw(canvas, x, top - g.logo_h + (g.logo_h - lh) / 2, lw, lh)
-        x += lw + 0.12 * inch
+    b = g.bands
+    text_top = top
+    if logo is not None and b.logo is not None:
+        if b.logo.own_row:
+            logo.draw(canvas, g.side, top - b.logo.h, b.logo.w, b.logo.h)
+            text_top = top - b.logo.h - fit.ROW_GAP
+        else:
+            row = max(b.logo.h, b.text_h)
+            logo.draw(canvas, x, top - (row + b.logo.h) / 2, b.logo.w, b.logo.h)
+            x += b.logo.w + 0.12 * 72
+            text_top = top - (row - b.text_h) / 2
     fonts = theme.fonts
-    room = w - g.side - x - (canvas.stringWidth(right_text, fonts.regular, 9) + 12 if right_text else 0)
+    room = w - g.side - x
     name, tagline = drawable(brand.name), drawable(brand.tagline)
-    name_size = fit_size(name, fonts.bold, g.name_size, room)
-    name_y = top - g.logo_h / 2 + (2 if brand.tagline else -name_size / 3)
-    canvas.setFillColor(theme.primary)
+    name_size = fit_size(name, fonts.bold, b.name_size, room)
+    name_y = text_top - b.name_size * 0.92
+    canvas.setFillColor(theme.text)
     canvas.setFont(fonts.bold, name_size)
     canvas.drawString(x, name_y, name)
     if tagline:
         canvas.setFillColor(MUTED)
-        tag_size = fit_size(tagline, fonts.regular, g.name_size * 0.72, room)
+        tag_size = fit_size(tagline, fonts.regular, b.name_size * 0.72, room)
         canvas.setFont(fonts.regular, tag_size)
-        canvas.drawString(x, name_y - g.name_size * 0.95, tagline)
-    if right_text:
-        canvas.setFillColor(MUTED)
-        canvas.setFont(fonts.regular, 9)
-        canvas.drawRightString(w - g.side, name_y, right_text)
+        canvas.drawString(x, name_y - b.name_size * 1.05, tagline)
     canvas.setStrokeColor(theme.primary)
     canvas.setLineWidth(1.5)
-    rule_y = top - g.header + 0.14 * inch
+    rule_y = top - g.header + (fit.AFTER_RULE if not g.kind.small else fit.AFTER_RULE * 0.7)
     canvas.line(g.side, rule_y, w - g.side, rule_y)
 
 
@@ -118,46 +135,21 @@ def fit_size(text: str, font: str, size: float, width: float, smallest: float = 
     return max(smallest, size * width / natural)
 
 
-def footer_lines(brand: Brand, theme: Theme, width: float, size: float, max_lines: int = 2) -> list[str]:
-    """Contact details joined by dots, whole items only, on at most *max_lines* lines.
-
-    Items that do not fit are left out rather than cut in half.
-    """
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    parts = [drawable(p) for p in (brand.practitioner, *brand.contact) if p]
-    sep = "  \u00b7  "
-    lines: list[str] = []
-    current = ""
-    for item in parts:
-        candidate = f"{current}{sep}{item}" if current else item
-        if stringWidth(candidate, theme.fonts.regular, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        if len(lines) == max_lines:
-            return lines
-        current = item if stringWidth(item, theme.fonts.regular, size) <= width else ""
-    if current and len(lines) < max_lines:
-        lines.append(current)
-    return lines
-
-
-PAGE_LABEL = "Page {n} of {total}"
-
-
 def draw_footer(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, numbered: bool = False) -> None:
-    """Contact details along the bottom; with *numbered*, room is left for the page label."""
+    """Contact details along the bottom, on as many lines as they need (planned in :mod:`fit`).
+
+    With nothing to show, no rule is drawn: a rule with nothing under it looks unfinished.
+    """
+    del brand, numbered  # planned into g.bands
+    lines = g.bands.footer_lines
+    if not lines:
+        return
     w, _ = g.size
-    rule_y = MARGIN + g.footer - 0.12 * inch
+    rule_y = _footer_rule_y(g)
     canvas.setStrokeColor(tint(theme.primary, 0.35))
     canvas.setLineWidth(0.6)
     canvas.line(g.side, rule_y, w - g.side, rule_y)
     size = g.footer_size
-    label = PAGE_LABEL.format(n=99, total=99)
-    label_w = canvas.stringWidth(label, theme.fonts.regular, size) + 14 if numbered else 0
-    lines = footer_lines(brand, theme, w - 2 * g.side - label_w, size)
     canvas.setFillColor(MUTED)
     canvas.setFont(theme.fonts.regular, size)
     y = rule_y - size - 3
@@ -166,12 +158,18 @@ def draw_footer(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, numbere
         y -= size * 1.25
 
 
+def _footer_rule_y(g: Geometry) -> float:
+    return MARGIN + g.footer - fit.FOOTER_GAP
+
+
 def draw_page_label(canvas: Canvas, g: Geometry, theme: Theme, n: int, total: int) -> None:
+    """"Page N of M" on the footer's first line (or alone at the bottom when there is no footer)."""
     w, _ = g.size
     size = g.footer_size
+    y = _footer_rule_y(g) - size - 3 if g.bands.footer_lines else MARGIN
     canvas.setFillColor(MUTED)
     canvas.setFont(theme.fonts.regular, size)
-    canvas.drawRightString(w - g.side, MARGIN + g.footer - 0.12 * inch - size - 3, PAGE_LABEL.format(n=n, total=total))
+    canvas.drawRightString(w - g.side, y, PAGE_LABEL.format(n=n, total=total))
 
 
 def numbered_canvas(on_save: Callable[[Canvas, int, int], None]) -> type[Canvas]:

@@ -16,15 +16,19 @@ from handout.layout.styles import theme
 from handout.model import plain
 
 if TYPE_CHECKING:
-    from handout.build import Inputs
-    from handout.model import Brand
+    from handout.model import Brand, Inputs
 
 
 def logo_for(brand: Brand) -> Picture | None:
+    """The decoded logo, kept sharp for the largest size it prints at (on a guide page)."""
     if brand.logo is None:
         return None
-    g = page.guide_geometry("letter")
-    return load_picture(brand.logo, g.logo_max_w, g.logo_h, f"{brand.display_path}: logo")
+    from handout.layout import fit
+
+    kind = fit.guide_kind("letter")
+    aspect = fit.logo_aspect(brand) or 1.0
+    box = fit.logo_box(aspect, kind.logo_h, kind.content_w, kind.small)
+    return load_picture(brand.logo, box.w, box.h, f"{brand.display_path}: logo")
 
 
 def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: str | None = None) -> bytes:
@@ -44,7 +48,7 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
     if kind == "card":
         assert routine is not None
         size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
-        g = page.card_geometry(size)
+        g = page.card_geometry(size, brand, logo, fonts)
         meta = document.Meta(
             title=f"{plain(routine.title)} \u2013 {plain(topic.title)}",
             author=brand.name,
@@ -53,7 +57,7 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
             lang=topic.language,
         )
         return document.build_card(make_story, g, brand, th, logo, meta, f"{topic.path}: routines.{routine.id}", size)
-    g = page.guide_geometry(brand.paper)
+    g = page.guide_geometry(brand.paper, brand, logo, fonts)
     meta = document.Meta(
         title=plain(topic.title),
         author=brand.name,

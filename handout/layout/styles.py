@@ -2,6 +2,10 @@
 
 Body text is 12 pt (the floor for client handouts), headings 14–24 pt in the
 brand's primary colour. ``scale`` enlarges everything at once (large print).
+
+A brand colour too pale for text (under 4.5:1 on white) is darkened, keeping
+its hue, wherever it colours text; fills, bars and rules keep the true colour.
+The red-flag colour moves away from red when the brand colour is itself red.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
+from handout.layout import fit
 from handout.layout.fonts import FontSet
 
 INK = colors.HexColor("#1A1A1A")
@@ -33,10 +38,13 @@ def tint(color: colors.Color, amount: float) -> colors.Color:
 @dataclass(frozen=True)
 class Theme:
     fonts: FontSet
-    primary: colors.Color
+    primary: colors.Color  # the brand colour itself: fills, bars, rules
     accent: colors.Color
     styles: dict[str, ParagraphStyle]
     body_size: float
+    text: colors.Color = INK  # the brand colour as text: dark enough to read on white
+    alert: colors.Color = ALERT
+    alert_tint: colors.Color = ALERT_TINT
 
     @property
     def primary_tint(self) -> colors.Color:
@@ -52,6 +60,12 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
     """Styles for a brand; *compact* tightens the spacing (not the type size) for cards."""
     p = colors.HexColor(primary)
     a = colors.HexColor(accent)
+    text = fit.readable(primary)
+    t = colors.HexColor(text)
+    # dose labels sit on the accent's tint, a little darker than white
+    label = colors.HexColor(fit.readable(text, fit.tint(accent, 0.22)))
+    alert_hex = fit.alert_colour(primary)
+    alert = colors.HexColor(alert_hex)
     size = 12 * scale
     gap = 0.6 if compact else 1.0
 
@@ -71,11 +85,11 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
 
     styles = {
         "body": style("body"),
-        "title": style("title", fontName=fonts.bold, fontSize=24 * scale, leading=28 * scale, textColor=p, spaceAfter=4 * scale),
+        "title": style("title", fontName=fonts.bold, fontSize=24 * scale, leading=28 * scale, textColor=t, spaceAfter=4 * scale),
         "subtitle": style("subtitle", fontSize=14 * scale, leading=18 * scale, textColor=MUTED, spaceAfter=10 * scale),
-        "h2": style("h2", fontName=fonts.bold, fontSize=17 * scale, leading=21 * scale, textColor=p, spaceBefore=12 * scale * gap, spaceAfter=5 * scale * gap),
-        "h3": style("h3", fontName=fonts.bold, fontSize=14 * scale, leading=18 * scale, textColor=p, spaceBefore=8 * scale, spaceAfter=3 * scale),
-        "h4": style("h4", fontName=fonts.bold, fontSize=13.5 * scale, leading=17 * scale, textColor=p, spaceBefore=6 * scale, spaceAfter=2 * scale),
+        "h2": style("h2", fontName=fonts.bold, fontSize=17 * scale, leading=21 * scale, textColor=t, spaceBefore=12 * scale * gap, spaceAfter=5 * scale * gap),
+        "h3": style("h3", fontName=fonts.bold, fontSize=14 * scale, leading=18 * scale, textColor=t, spaceBefore=8 * scale, spaceAfter=3 * scale),
+        "h4": style("h4", fontName=fonts.bold, fontSize=13.5 * scale, leading=17 * scale, textColor=t, spaceBefore=6 * scale, spaceAfter=2 * scale),
         "lead": style("lead", fontSize=13 * scale, leading=17.5 * scale, spaceAfter=0),
         "purpose": style("purpose", fontName=fonts.italic, textColor=MUTED),
         "stop": style("stop", spaceBefore=4 * scale * gap),
@@ -84,9 +98,9 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         "note": style("note", spaceAfter=0),
         "li": style("li", spaceAfter=size * 0.2 * gap),
         "sources": style("sources", fontSize=10 * scale, leading=13 * scale, textColor=MUTED, spaceAfter=2 * scale),
-        "dose-label": style("dose-label", fontName=fonts.bold, fontSize=8.5 * scale, leading=10 * scale, textColor=p, spaceAfter=0),
+        "dose-label": style("dose-label", fontName=fonts.bold, fontSize=8.5 * scale, leading=10 * scale, textColor=label, spaceAfter=0),
         "dose-value": style("dose-value", fontName=fonts.bold, fontSize=12 * scale, leading=14.5 * scale, spaceAfter=0),
         "dose-note": style("dose-note", fontName=fonts.italic, fontSize=10.5 * scale, leading=13 * scale, textColor=INK, spaceAfter=0),
-        "bullet": style("bullet", fontName=fonts.bold, textColor=p),
+        "bullet": style("bullet", fontName=fonts.bold, textColor=t),
     }
-    return Theme(fonts, p, a, styles, size)
+    return Theme(fonts, p, a, styles, size, text=t, alert=alert, alert_tint=colors.HexColor(fit.tint(alert_hex, 0.08)))

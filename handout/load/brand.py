@@ -118,11 +118,16 @@ def _read_cached(path: Path, why: str, stamp: tuple[int, int]) -> tuple[list[Pro
 
 
 def check_brand(path: Path, why: str = "--brand") -> list[Problem]:
+    return inspect_brand(path, why)[0]
+
+
+def inspect_brand(path: Path, why: str = "--brand") -> tuple[list[Problem], Brand | None]:
+    """Every problem of a brand file, and the brand when it has none."""
     try:
-        problems, _ = _read(path, why)
+        problems, brand = _read(path, why)
     except BrandError as exc:
-        return [exc.problem]
-    return problems
+        return [exc.problem], None
+    return problems, None if problems else brand
 
 
 def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Problem], Brand]:

@@ -78,7 +78,11 @@ class RawSection:
 
 
 def slugify(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "section"
+    """An id from heading words; accented letters keep their base letter (``Síntomas`` → ``sintomas``)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())) or "section"
 
 
 def parse_body(text: str, first_line: int, file: str) -> tuple[list[RawBlock], list[RawSection], list[Problem]]:

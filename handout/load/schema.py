@@ -111,7 +111,7 @@ class Text(Spec):
     hint: str = ""
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
-        if isinstance(value, bool) or isinstance(value, (int, float)):
+        if isinstance(value, (int, float)):  # bool is an int too
             value = str(value)
         if not isinstance(value, str):
             return ctx.add(path, "must be text, not a list or a group of keys", self.hint)
@@ -141,11 +141,9 @@ class Number(Spec):
     hint: str = ""
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
-        if isinstance(value, bool):
-            return ctx.add(path, f"{_short(value)} is not a whole number", self.hint)
         if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
             value = int(value)
-        if not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int):
             return ctx.add(path, f"{_short(value)} is not a whole number", self.hint)
         if not self.lo <= value <= self.hi:
             return ctx.add(path, f"{value} is out of range", f"use a number from {self.lo} to {self.hi}")

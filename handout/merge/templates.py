@@ -51,12 +51,17 @@ def template_dirs(user_dir: Path | None) -> tuple[Path, ...]:
 
 
 @lru_cache(maxsize=8)
-def environment(dirs: tuple[Path, ...]) -> _Sandbox:
-    """One compiled environment per set of folders, reused for every document."""
+def environment(dirs: tuple[Path, ...], extensions: tuple[str, ...] = ()) -> _Sandbox:
+    """One compiled environment per set of folders, reused for every document.
+
+    Code compiled with *extensions* (``check`` marks template lines in the output)
+    is never written to the bytecode cache.
+    """
     from handout import cache
 
     env = _Sandbox(
-        bytecode_cache=cache.template_bytecode(),
+        bytecode_cache=None if extensions else cache.template_bytecode(),
+        extensions=list(extensions),
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -73,9 +78,9 @@ def _longdate(value: dt.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def render(name: str, dirs: tuple[Path, ...], **context: Any) -> str:
+def render(name: str, dirs: tuple[Path, ...], *, extensions: tuple[str, ...] = (), **context: Any) -> str:
     """Render template *name* (e.g. ``guide``) and return layout markup."""
-    env = environment(dirs)
+    env = environment(dirs, extensions)
     filename = name + TEMPLATE_SUFFIX
     try:
         template = env.get_template(filename)
