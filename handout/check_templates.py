@@ -188,7 +188,7 @@ class Located:
 
         places = self.places
 
-        class _Builder(Builder):  # type: ignore[misc]
+        class _Builder(Builder):
             def fail(self, el: ET.Element, message: str, hint: str = "") -> NoReturn:
                 raise TemplateError(message, where=places.get(id(el), self.template), hint=hint)
 

@@ -113,7 +113,7 @@ class LogoBox:
 
     @property
     def too_small(self) -> bool:
-        return min(self.w, self.h) < LOGO_MIN_SIDE
+        return min(self.w, self.h) < LOGO_MIN_SIDE - 0.01
 
 
 def logo_box(aspect: float, height: float, content_w: float, small: bool) -> LogoBox:
@@ -125,7 +125,7 @@ def logo_box(aspect: float, height: float, content_w: float, small: bool) -> Log
     if aspect < TALL:
         min_w = (0.22 if small else 0.3) * INCH
         h = max(height, min_w / aspect)
-        h = min(h, (0.8 if small else 1.2) * INCH)
+        h = min(h, (0.8 if small else 1.0 if content_w < 6 * INCH else 1.5) * INCH)
         return LogoBox(h * aspect, h, False)
     w, h = height * aspect, height
     if w > height * 3.2:
