@@ -179,7 +179,8 @@ def test_routine_too_long_from_the_command_line(run, tmp_path: Path, brand_file:
 
 
 def test_small_card_footer_keeps_whole_contact_items(letter_brand: Path) -> None:
-    facts = read_pdf(render(Request("card", "piriformis", routine="belly-dancer", brand_file=letter_brand, card_size="4x6")))
+    # the full brand's footer takes four lines on a 4x6 card, where the routine no longer fits: 5x8
+    facts = read_pdf(render(Request("card", "piriformis", routine="belly-dancer", brand_file=letter_brand, card_size="5x8")))
     text = facts.text
     assert "+1 555 010 0199" in text
     assert not re.search(r"\u00b7\s*$", text), "the footer ends with a dangling separator"
