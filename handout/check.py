@@ -118,7 +118,7 @@ def _read_quietly(path: Path) -> str:
     from handout.load.files import read_text
 
     try:
-        return read_text(path, limit=1024 * 1024, what="topic file")
+        return read_text(path, limit=1024 * 1024)
     except HandoutError:
         return ""
 
@@ -216,7 +216,15 @@ def _from_env(problem: Problem, path: Path) -> Problem:
 def brand_warnings(path: Path, why: str) -> list[Problem]:
     """What will print badly with this brand: pale text colours, tiny logos, lost contact details."""
     from handout.layout import fit
-    from handout.load.brand import inspect_brand
+    from handout.load.brand import _toml_line, inspect_brand
 
     problems, brand = inspect_brand(path, why)
-    return [] if problems or brand is None else fit.brand_problems(brand)
+    if problems or brand is None:
+        return []
+    text = _read_quietly(path)
+
+    def locate(key: str) -> str:
+        line = _toml_line(text, tuple(key.split(".")))
+        return f"{path}:{line}: {key}" if line else f"{path}: {key}"
+
+    return fit.brand_problems(brand, locate=locate)

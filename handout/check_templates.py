@@ -94,10 +94,44 @@ def _syntax(folder: Path, dirs: tuple[Path, ...]) -> list[Problem]:
         try:
             env.parse(read_text(path, limit=1024 * 1024, what="template", error=TemplateError), name=path.name, filename=str(path))
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(f"{path}:{exc.lineno}", f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags on that line"))
+            opened = _unclosed_block(env, exc.source or "") if "end of template" in (exc.message or "") else None
+            if opened is not None:
+                tag, line = opened
+                problems.append(Problem(f"{path}:{line}", f"template syntax error: {{% {tag} %}} is never closed",
+                                        f"add {{% end{tag} %}} where it ends"))
+            else:
+                problems.append(Problem(f"{path}:{exc.lineno}", f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags on that line"))
         except HandoutError as exc:
             problems += exc.problems
     return problems
+
+
+_BLOCK_TAGS = {"if", "for", "macro", "call", "filter", "block", "with", "set", "autoescape", "trans"}
+
+
+def _unclosed_block(env: Any, source: str) -> tuple[str, int] | None:
+    """The innermost block tag left open at the end of a template, and its line."""
+    import jinja2
+
+    stack: list[tuple[str, int]] = []
+    try:
+        tokens = list(env.lex(source))
+    except jinja2.TemplateSyntaxError:
+        return None
+    for i, (line, kind, value) in enumerate(tokens):
+        if kind != "name" or i == 0 or tokens[i - 1][1] not in ("block_begin", "whitespace"):
+            continue
+        if tokens[i - 1][1] == "whitespace" and (i < 2 or tokens[i - 2][1] != "block_begin"):
+            continue
+        if value in _BLOCK_TAGS:
+            rest = [t for t in tokens[i + 1 :] if t[1] != "whitespace"]
+            end = next((n for n, t in enumerate(rest) if t[1] == "block_end"), len(rest))
+            if value == "set" and any(t[1] == "operator" and t[2] == "=" for t in rest[:end]):
+                continue  # {% set x = … %} needs no end
+            stack.append((value, line))
+        elif value.startswith("end") and stack and stack[-1][0] == value[3:]:
+            stack.pop()
+    return stack[-1] if stack else None
 
 
 def _render(kind: str, dirs: tuple[Path, ...], topic: Topic, routine_id: str | None, report: Report) -> list[Problem]:

@@ -18,6 +18,12 @@ from handout.layout import fit
 
 INCH = 72.0
 SIDE_STRETCH = "side-stretch"
+DATA = Path(__file__).resolve().parent / "data" / "bad"
+
+
+def KNEE_CARD(brand: Path, size: str = "3x5") -> Request:  # noqa: N802 - reads as a constant
+    """A short routine that fits a small card."""
+    return Request("card", "knee", routine="knee-bend", brand_file=brand, card_size=size, content=DATA)
 
 
 @dataclass
@@ -194,11 +200,8 @@ def test_wide_logo_has_its_own_row_above_the_name(tmp_path: Path) -> None:
 
 def test_tall_logo_on_a_small_card_is_warned_about(tmp_path: Path) -> None:
     brand = brand_with(tmp_path / "tall", logo_size=(60, 600))
-    with pytest.warns(UserWarning, match=r"logo.*prints only 0\.\d\d x .* in on a 3x5 card, too small to read"):
-        try:
-            render(Request("card", "piriformis", routine="belly-dancer", brand_file=brand, card_size="3x5"))
-        except Exception:  # noqa: BLE001 - only the warning matters here; the routine may not fit a 3x5 card
-            pass
+    with pytest.warns(UserWarning, match=r"logo.*prints only 0\.\d\d x .* in on a 4x6 card, too small to read"):
+        render(KNEE_CARD(brand, "4x6"))
 
 
 # -- contact details --------------------------------------------------------------------------
@@ -225,6 +228,19 @@ def test_every_contact_field_on_every_page(tmp_path: Path, req: Request) -> None
             assert field in text, f"page {number} lacks {field!r}"
 
 
+def test_small_card_footer_puts_the_phone_first_and_packs_lines(tmp_path: Path) -> None:
+    from handout.load.brand import load_brand
+
+    brand = load_brand(write_brand(tmp_path / "clinic"))
+    plan = fit.bands(fit.card_kind("3x5"), brand, 3.0, fit.helvetica(8))
+    assert len(plan.footer_lines) <= fit.SMALL_FOOTER_MAX_LINES
+    assert plan.footer_lines[0].startswith("+1 555 010 0199")
+    shown = " ".join(plan.footer_lines)
+    for key in plan.dropped:
+        assert getattr(brand, key) not in shown
+    assert set(plan.dropped) | {"phone", "email"} >= {k for k, _ in fit.contact_items(brand)} - {"practitioner"} - set(plan.dropped)
+
+
 def test_footer_that_cannot_fit_names_the_fields_left_out() -> None:
     items = [("phone", "+1 555 010 0199"), ("address", "A" * 80), ("email", "a@b.example")]
     measure = fit.helvetica(8)
@@ -238,11 +254,8 @@ def test_long_contact_details_warn_in_the_build(tmp_path: Path) -> None:
     long_address = "Unit 12, The Old Mill Buildings, 1234 Riverside Industrial Estate Road, Springfield"
     brand = brand_with(tmp_path / "long", drop=("address",), extra="")
     brand.write_text(brand.read_text().replace('logo = "logo.png"', f'address = "{long_address}"\nlogo = "logo.png"'))
-    with pytest.warns(UserWarning, match=r"footer of a 3x5 card has no room for: address"):
-        try:
-            render(Request("card", "piriformis", routine="belly-dancer", brand_file=brand, card_size="3x5"))
-        except Exception:  # noqa: BLE001 - the routine may not fit; the warning comes first
-            pass
+    with pytest.warns(UserWarning, match=r"footer of a 3x5 card has no room for: .*address"):
+        render(KNEE_CARD(brand))
 
 
 def test_helvetica_widths_match_reportlab() -> None:

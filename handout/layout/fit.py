@@ -193,6 +193,23 @@ def footer_lines(items: Sequence[tuple[str, str]], widths: Sequence[float], meas
     return [line for line in lines if line], dropped
 
 
+def packed_lines(items: Sequence[tuple[str, str]], width: float, max_lines: int, measure: Measure) -> tuple[list[str], list[str]]:
+    """Whole items on at most *max_lines* lines of *width*, each on the first line with room for it."""
+    lines: list[str] = []
+    dropped: list[str] = []
+    for key, text in items:
+        for i, line in enumerate(lines):
+            if measure(f"{line}{SEPARATOR}{text}") <= width:
+                lines[i] = f"{line}{SEPARATOR}{text}"
+                break
+        else:
+            if len(lines) < max_lines and measure(text) <= width:
+                lines.append(text)
+            else:
+                dropped.append(key)
+    return lines, dropped
+
+
 # -- page bands -----------------------------------------------------------------------
 
 MARGIN = 0.5 * INCH
@@ -212,7 +229,11 @@ CARD_SIZES: dict[str, tuple[float, float]] = {
 #: the card size used when neither --size nor the brand says, by paper
 DEFAULT_CARD = {"letter": "half-letter", "a4": "a5"}
 PAGE_LABEL = "Page {n} of {total}"
+#: footer lines at most: a small card (3x5, 4x6, a6) keeps its room for the routine
 FOOTER_MAX_LINES = 4
+SMALL_FOOTER_MAX_LINES = 2
+#: on a small card the details a client needs most come first, and lines are packed
+SMALL_CARD_ORDER = ("phone", "email", "website", "address", "practitioner")
 
 
 @dataclass(frozen=True)
@@ -234,7 +255,9 @@ class Kind:
 
     @property
     def label(self) -> str:
-        return "a guide page" if self.name == "guide" else f"a {self.name} card"
+        if self.name == "guide":
+            return "a guide page"
+        return f"{'an' if self.name[0] in 'a8' else 'a'} {self.name} card"
 
 
 def guide_kind(paper: str) -> Kind:
@@ -271,27 +294,41 @@ ROW_GAP, RULE_GAP, AFTER_RULE = 6.0, 7.0, 10.0
 FOOTER_GAP = 8.0
 
 
+def after_rule(kind: Kind) -> float:
+    """Room between the header's rule and the text frame."""
+    return AFTER_RULE * (0.65 if kind.small else 1.0)
+
+
+def footer_gap(kind: Kind) -> float:
+    """Room between the text frame and the footer's rule."""
+    return FOOTER_GAP * (0.6 if kind.small else 1.0)
+
+
 def bands(kind: Kind, brand: Brand, aspect: float | None, measure: Measure) -> Bands:
     """Plan the header and footer of *kind* for *brand*; *aspect* is the logo's, *measure* the footer font's."""
     logo = logo_box(aspect, kind.logo_h, kind.content_w, kind.small) if aspect else None
     tag = kind.name_size * 0.72
-    text_h = kind.name_size * 1.15 + (tag * 1.45 if brand.tagline else 0)
+    text_h = kind.name_size * 1.15 + (tag * (1.3 if kind.small else 1.45) if brand.tagline else 0)
     if logo is None:
         content = text_h
     elif logo.own_row:
         content = logo.h + ROW_GAP + text_h
     else:
         content = max(logo.h, text_h)
-    after = AFTER_RULE if not kind.small else AFTER_RULE * 0.7
-    header = content + RULE_GAP + after
+    header = content + (RULE_GAP + AFTER_RULE) * (0.65 if kind.small else 1.0)
     size = kind.footer_size
     label_w = measure(PAGE_LABEL.format(n=99, total=99)) + 14 if kind.numbered else 0.0
-    widths = [kind.content_w - label_w] + [kind.content_w] * (FOOTER_MAX_LINES - 1)
-    lines, dropped = footer_lines(contact_items(brand), widths, measure)
+    items = contact_items(brand)
+    if kind.small:
+        items.sort(key=lambda item: SMALL_CARD_ORDER.index(item[0]))
+        lines, dropped = packed_lines(items, kind.content_w, SMALL_FOOTER_MAX_LINES, measure)
+    else:
+        widths = [kind.content_w - label_w] + [kind.content_w] * (FOOTER_MAX_LINES - 1)
+        lines, dropped = footer_lines(items, widths, measure)
     if lines:
-        footer = 4 + size + (len(lines) - 1) * size * 1.25 + 3 + FOOTER_GAP
+        footer = footer_gap(kind) + 3 + size + (len(lines) - 1) * size * 1.25 + 2
     elif kind.numbered:
-        footer = size + FOOTER_GAP
+        footer = size + footer_gap(kind)
     else:
         footer = 0.0
     return Bands(logo, kind.name_size, text_h, header, footer, tuple(lines), tuple(dropped))
@@ -300,17 +337,21 @@ def bands(kind: Kind, brand: Brand, aspect: float | None, measure: Measure) -> B
 # -- what check says about a brand -----------------------------------------------------
 
 
-def brand_problems(brand: Brand, card_size: str | None = None) -> list[Problem]:
-    """Warnings about how *brand* will print: pale text colours, tiny logos, lost contact details."""
+def brand_problems(brand: Brand, card_size: str | None = None, locate: Callable[[str], str] | None = None) -> list[Problem]:
+    """Warnings about how *brand* will print: pale text colours, tiny logos, lost contact details.
+
+    *locate* turns a brand.toml key into a place (file and line) for the message.
+    """
     from handout.errors import Problem
 
     where = brand.display_path
+    at = locate or (lambda key: f"{where}: {key}")
     problems: list[Problem] = []
     for key, colour in (("colors.primary", brand.primary),):
         text = readable(colour)
         if text != colour:
             problems.append(Problem(
-                f"{where}: {key}",
+                at(key),
                 f"{colour} is too pale for text on white (contrast {contrast(colour):.2f}:1, text needs {TEXT_RATIO}:1); "
                 f"headings and the clinic name print in the darker {text} ({contrast(text):.1f}:1), fills and rules keep {colour}",
                 "choose a darker colour to have text print in the brand colour itself",
@@ -322,7 +363,7 @@ def brand_problems(brand: Brand, card_size: str | None = None) -> list[Problem]:
         plan = bands(kind, brand, aspect, measure(kind.footer_size))
         if plan.logo is not None and plan.logo.too_small and brand.logo is not None:
             problems.append(Problem(
-                f"{where}: logo",
+                at("logo"),
                 f"'{brand.logo.name}' prints only {plan.logo.w / INCH:.2f} x {plan.logo.h / INCH:.2f} in on {kind.label}, too small to read",
                 "use a logo closer to square (or crop the empty space around it)",
             ))

@@ -76,13 +76,21 @@ def _geometry(kind: fit.Kind, brand: Brand | None, logo: Picture | None, fonts: 
         return float(stringWidth(text, fonts.regular, size))
 
     bands = fit.bands(kind, brand, logo.aspect if logo is not None else None, measure)
+    return Geometry(kind, bands)
+
+
+def warn_unfit(g: Geometry, brand: Brand) -> None:
+    """Say what of the brand did not print well: details left out of the footer, a logo too small.
+
+    Called once the document is made, so a document that fails says only why it failed.
+    """
+    bands, kind = g.bands, g.kind
     if bands.dropped:
         warn(brand.display_path, f"the footer of {kind.label} has no room for: {', '.join(bands.dropped)}, so they are left out",
              "shorten these details" + ("" if kind.name == "guide" else ", or choose a bigger card size"))
     if bands.logo is not None and bands.logo.too_small and brand.logo is not None:
         warn(f"{brand.display_path}: logo", f"'{brand.logo.name}' prints only {bands.logo.w / 72:.2f} x {bands.logo.h / 72:.2f} in on {kind.label}, too small to read",
              "use a logo closer to square (or crop the empty space around it)")
-    return Geometry(kind, bands)
 
 
 def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None) -> None:
@@ -116,7 +124,7 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
         canvas.drawString(x, name_y - b.name_size * 1.05, tagline)
     canvas.setStrokeColor(theme.primary)
     canvas.setLineWidth(1.5)
-    rule_y = top - g.header + (fit.AFTER_RULE if not g.kind.small else fit.AFTER_RULE * 0.7)
+    rule_y = top - g.header + fit.after_rule(g.kind)
     canvas.line(g.side, rule_y, w - g.side, rule_y)
 
 
@@ -159,7 +167,7 @@ def draw_footer(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, numbere
 
 
 def _footer_rule_y(g: Geometry) -> float:
-    return MARGIN + g.footer - fit.FOOTER_GAP
+    return MARGIN + g.footer - fit.footer_gap(g.kind)
 
 
 def draw_page_label(canvas: Canvas, g: Geometry, theme: Theme, n: int, total: int) -> None:

@@ -56,7 +56,9 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
             keywords=f"{topic.id}, {routine.id}, self-care card",
             lang=topic.language,
         )
-        return document.build_card(make_story, g, brand, th, logo, meta, f"{topic.path}: routines.{routine.id}", size)
+        data = document.build_card(make_story, g, brand, th, logo, meta, f"{topic.path}: routines.{routine.id}", size)
+        page.warn_unfit(g, brand)
+        return data
     g = page.guide_geometry(brand.paper, brand, logo, fonts)
     meta = document.Meta(
         title=plain(topic.title),
@@ -66,7 +68,9 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         lang=topic.language,
     )
     lines = {plain(s.title): s.line for s in topic.sections}
-    return document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
+    data = document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
+    page.warn_unfit(g, brand)
+    return data
 
 
 def check_glyphs(root: ET.Element, fonts: FontSet, inputs: Inputs) -> None:
