@@ -217,3 +217,15 @@ def test_heading_ids_keep_accented_letters() -> None:
     assert slugify("Síntomas") == "sintomas"
     assert slugify("Ćwiczenia rozciągające") == "cwiczenia-rozciagajace"
     assert slugify("Über Schmerzen") == "uber-schmerzen"
+
+
+def test_reading_level_library_stays_out_of_other_commands(tmp_path: Path) -> None:
+    """textstat and its word list load only for check, never for list or guide."""
+    env = {k: v for k, v in os.environ.items() if k != "HANDOUT_BRAND"}
+    code = "import sys; from handout.cli import main; sys.argv = ['handout', *sys.argv[1:]]; main()"
+    for args, expect in ((["list"], False), (["guide", "piriformis", "-o", "g.pdf"], False), (["check"], True)):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        loaded = any(re.search(r"\|\s*textstat$", line) for line in proc.stderr.splitlines())
+        assert loaded == expect, f"handout {' '.join(args)}: textstat loaded={loaded}"
