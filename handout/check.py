@@ -9,7 +9,9 @@ warnings as errors, for CI.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +52,9 @@ def check_paths(paths: list[Path], templates: Path | None = None) -> Report:
         brand, why = locate(None)
         files.append(("brand", brand, why))
     for path in paths:
-        if path.is_dir():
+        if _is_dir(path):
             found = [("topic", p, "") for p in list_topics([path]).values()]
-            if (path / "brand.toml").is_file():
+            if os.path.lexists(path / "brand.toml"):  # a pipe there is reported, not skipped
                 found.append(("brand", path / "brand.toml", "--brand"))
             if not found:
                 report.errors.append(Problem(str(path), "holds no topic (.md) or brand.toml file", "give a topic file, a brand.toml, or a folder holding them"))
@@ -61,17 +63,37 @@ def check_paths(paths: list[Path], templates: Path | None = None) -> Report:
             files.append(("topic", path, ""))
         elif path.suffix.lower() == ".toml":
             files.append(("brand", path, "--brand"))
-        elif not path.exists():
+        elif not os.path.lexists(path):
             report.errors.append(Problem(str(path), "does not exist", "check the path"))
         else:
             report.errors.append(Problem(str(path), "is not a topic (.md) or brand (.toml) file"))
     for kind, path, why in files:
-        report.extend(check_topic_file(path) if kind == "topic" else check_brand_file(path, why))
+        report.extend(_check_one(kind, path, why))
     if templates is not None:
         from handout.check_templates import check_templates
 
         report.extend(check_templates(templates))
     return report
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):  # too long a name, a loop: the file's own check says which
+        return False
+
+
+def _check_one(kind: str, path: Path, why: str) -> Report:
+    """One file's report; a file that cannot even be checked is one error, not the end of the list."""
+    try:
+        return check_topic_file(path) if kind == "topic" else check_brand_file(path, why)
+    except RecursionError:
+        problem = Problem(str(path), "is nested too deeply to read", "simplify the file")
+    except MemoryError:
+        problem = Problem(str(path), "is too large to read", "use a smaller file")
+    except (OSError, ValueError) as exc:
+        problem = Problem(str(path), f"could not be checked ({exc})", "check the file")
+    return Report(errors=[problem], files=1)
 
 
 def _caught(found: list[warnings.WarningMessage]) -> list[Problem]:

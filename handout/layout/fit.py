@@ -382,10 +382,14 @@ def logo_aspect(brand: Brand) -> float | None:
         return None
     if brand.logo.suffix.lower() == ".svg":
         return svg_aspect(brand.logo)
+    import io
+
     import imagesize
 
+    from handout.load.files import KB, read_start
+
     try:
-        w, h = imagesize.get(brand.logo)
+        w, h = imagesize.get(io.BytesIO(read_start(brand.logo, 512 * KB)))
     except Exception:  # noqa: BLE001 - unreadable: the brand check reports it
         return None
     return w / h if w > 0 and h > 0 else None
@@ -393,27 +397,33 @@ def logo_aspect(brand: Brand) -> float | None:
 
 def svg_aspect(path: object) -> float | None:
     """An SVG's width / height from its viewBox or width and height, without an SVG library."""
+    import math
     import re
 
     from handout.load.files import read_text
+    from handout.load.svg import MAX_SVG_BYTES
 
     try:
-        text = read_text(path, limit=2 * 1024 * 1024, what="SVG logo")  # type: ignore[arg-type]
+        text = read_text(path, limit=MAX_SVG_BYTES, what="SVG logo")  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - unreadable: the brand check reports it
         return None
     head = re.search(r"<svg\b[^>]*>", text)
     if not head:
         return None
     box = re.search(r'viewBox\s*=\s*["\']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)', head.group())
-    if box:
-        w, h = float(box.group(1)), float(box.group(2))
-    else:
-        mw = re.search(r'\bwidth\s*=\s*["\']\s*([\d.]+)', head.group())
-        mh = re.search(r'\bheight\s*=\s*["\']\s*([\d.]+)', head.group())
-        if not (mw and mh):
-            return None
-        w, h = float(mw.group(1)), float(mh.group(1))
-    return w / h if w > 0 and h > 0 else None
+    try:
+        if box:
+            w, h = float(box.group(1)), float(box.group(2))
+        else:
+            mw = re.search(r'\bwidth\s*=\s*["\']\s*([\d.]+)', head.group())
+            mh = re.search(r'\bheight\s*=\s*["\']\s*([\d.]+)', head.group())
+            if not (mw and mh):
+                return None
+            w, h = float(mw.group(1)), float(mh.group(1))
+    except ValueError:  # "1.2.3": the logo check says what is wrong
+        return None
+    ok = all(math.isfinite(v) and v > 0 for v in (w, h)) and math.isfinite(w / h)
+    return w / h if ok else None
 
 
 def _measure(brand: Brand) -> Callable[[float], Measure]:

@@ -7,13 +7,24 @@ cannot print would otherwise come out as a black box, silently.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from handout.errors import BrandError
+from handout.load.brand import key_where
+from handout.load.files import MB, read_bytes
 from handout.model import FontFiles
+
+#: a full CJK font is about 20 MB; anything far larger is not a font a handout needs
+MAX_FONT_BYTES = 64 * MB
+
+
+def path_of(brand_file: str) -> Path | None:
+    return None if brand_file == "built-in brand" else Path(brand_file)
 
 
 @dataclass(frozen=True)
@@ -70,12 +81,17 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_
     coverage: set[int] | None = None
     for key, path in (("regular", regular), ("bold", bold), ("italic", italic), ("bold_italic", bold_italic)):
         name = font_name(path)
+        where = key_where(path_of(brand_file), "fonts", key)
         try:
-            font = TTFont(name, str(path))
-        except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
+            data = read_bytes(path, limit=MAX_FONT_BYTES, what="font", error=BrandError)
+        except BrandError as exc:
+            raise BrandError(f"'{path.name}' {exc.problem.message}", where=where, hint=exc.problem.hint) from None
+        try:
+            font = TTFont(name, io.BytesIO(data))
+        except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error, OverflowError, MemoryError, RecursionError) as exc:
             raise BrandError(
                 f"'{path.name}' cannot be used as a font ({exc})",
-                where=f"{brand_file}: fonts.{key}",
+                where=where,
                 hint="use a TrueType (.ttf) or OpenType (.otf) file with TrueType outlines",
             ) from None
         pdfmetrics.registerFont(font)

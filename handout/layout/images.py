@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from handout.errors import BrandError, warn
+from handout.load.files import problem_with, read_bytes, stamp
+from handout.load.svg import MAX_SVG_BYTES
 
 PPI = 300
 #: only resample images with more than this many times the pixels needed at PPI
@@ -52,31 +54,34 @@ class Picture:
 
 def load_picture(path: Path, max_w: float, max_h: float, where: str) -> Picture:
     """Open *path* for printing within *max_w* × *max_h* points; *where* names the key."""
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise BrandError(f"cannot read '{path}' ({exc.strerror})", where=where, hint="check the path") from None
-    return _load(path, st.st_mtime_ns, st.st_size, round(max_w, 1), round(max_h, 1), where)
+    found = stamp(path)
+    if found is None:
+        raise BrandError(f"'{path.name}' {problem_with(path) or 'cannot be read'}", where=where, hint="check the path in brand.toml")
+    return _load(path, *found, round(max_w, 1), round(max_h, 1), where)
 
 
 @lru_cache(maxsize=16)
 def _load(path: Path, mtime: int, size: int, max_w: float, max_h: float, where: str) -> Picture:
-    del mtime
-    if size > MAX_BYTES:
-        raise BrandError(f"'{path.name}' is {size // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit", where=where, hint="save a smaller copy (1000 pixels wide is plenty)")
-    if path.suffix.lower() == ".svg":
-        return _load_svg(path, where)
-    return _load_raster(path, max_w, max_h, where)
+    del mtime, size  # part of the cache key only
+    svg = path.suffix.lower() == ".svg"
+    limit = MAX_SVG_BYTES if svg else MAX_BYTES
+    try:
+        data = read_bytes(path, limit=limit, what="logo", error=BrandError, hint="save a smaller copy (1000 pixels wide is plenty)")
+    except BrandError as exc:
+        raise BrandError(f"'{path.name}' {exc.problem.message}", where=where, hint=exc.problem.hint) from None
+    if svg:
+        return _load_svg(data, path, where)
+    return _load_raster(data, path, max_w, max_h, where)
 
 
-def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
+def _load_raster(data: bytes, path: Path, max_w: float, max_h: float, where: str) -> Picture:
     from PIL import Image, UnidentifiedImageError
     from reportlab.lib.utils import ImageReader
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     fix = "open it in an image editor and save it again as PNG or JPEG"
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(data)) as im:
             if im.format not in ("PNG", "JPEG"):
                 raise BrandError(f"'{path.name}' is a {im.format} image", where=where, hint="use a PNG or JPEG file")
             if im.width * im.height > MAX_PIXELS:
@@ -115,7 +120,7 @@ def _load_raster(path: Path, max_w: float, max_h: float, where: str) -> Picture:
     if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
         image = image.convert("RGB")  # fully opaque: no need for a soft mask
     if not resized and original_format == "JPEG":
-        return Picture(aspect, reader=ImageReader(str(path)))  # checked above; embedded as it is
+        return Picture(aspect, reader=ImageReader(io.BytesIO(data)))  # checked above; embedded as it is
     buf = io.BytesIO()
     if image.mode in ("RGB", "L", "CMYK") and _is_photo(image):
         image.save(buf, format="JPEG", quality=88)
@@ -131,18 +136,89 @@ def _is_photo(image: Any) -> bool:
     return colors is None
 
 
-def _load_svg(path: Path, where: str) -> Picture:
+def _load_svg(data: bytes, path: Path, where: str) -> Picture:
+    from handout.load import svg
+
     try:
-        from svglib.svglib import svg2rlg
+        root = svg.clean(data, path)
+    except svg.SvgProblem as exc:
+        raise BrandError(svg.describe(path, exc), where=where, hint=exc.hint) from None
+    try:
+        import svglib.svglib  # noqa: F401 - an optional extra
     except ImportError:
         raise BrandError(f"'{path.name}' is an SVG, and SVG support is not installed", where=where, hint="run: pip install 'handout[svg]', or use a PNG logo") from None
+    try:
+        drawing = _render_svg(root)
+    except svg.SvgProblem as exc:
+        raise BrandError(svg.describe(path, exc), where=where, hint=exc.hint) from None
+    return Picture(drawing.width / drawing.height, drawing=drawing)
+
+
+#: the most element renderings (``<use>`` copies included) and seconds one logo may take
+MAX_SVG_NODES = 50_000
+MAX_SVG_SECONDS = 5.0
+
+
+def _render_svg(root: Any) -> Any:
+    """The checked SVG tree *root* as a ReportLab drawing, within a node and time budget.
+
+    svglib is given the tree, never a file name, and a font map that opens no
+    font file and runs no font lookup program: it cannot reach the file system.
+    """
     import logging
+    import math
+    import time
+
+    from svglib.fonts import FontMap
+    from svglib.svglib import SvgRenderer
+
+    from handout.load.svg import SvgProblem
 
     logging.getLogger("svglib").setLevel(logging.CRITICAL)
+
+    class StandardFontsOnly(FontMap):
+        """Helvetica, Times and Courier only: no font file is opened, no ``fc-match`` is run."""
+
+        def register_font(self, font_family: str, font_path: str | None = None, weight: str = "normal",
+                          style: str = "normal", rlgFontName: str | None = None) -> tuple[str | None, bool]:
+            if font_path is not None:
+                return None, False
+            return super().register_font(font_family, None, weight, style, rlgFontName)
+
+        def use_fontconfig(self, font_name: str, weight: str = "normal", style: str = "normal") -> tuple[str | None, bool]:
+            return None, False
+
+    deadline = time.monotonic() + MAX_SVG_SECONDS
+    count = 0
+
+    class BudgetedRenderer(SvgRenderer):
+        def renderNode(self, node: Any, parent: Any = None) -> None:
+            nonlocal count
+            count += 1
+            if count > MAX_SVG_NODES:
+                raise SvgProblem(f"draws more than {MAX_SVG_NODES:,} shapes (counting repeated <use> copies), too many for a logo", "simplify it, or use a PNG")
+            if time.monotonic() > deadline:
+                raise SvgProblem(f"takes more than {MAX_SVG_SECONDS:.0f} seconds to draw, too long for a logo", "simplify it, or use a PNG")
+            super().renderNode(node, parent)
+
+    # no file name, only an empty stream: svglib then refuses every reference to
+    # another file (and the checked tree has none left anyway)
+    renderer = BudgetedRenderer(io.BytesIO(b""), font_map=StandardFontsOnly())
     try:
-        drawing = svg2rlg(str(path))
+        drawing = renderer.render(root)
+    except SvgProblem:
+        raise
+    except RecursionError:
+        raise SvgProblem("is nested too deeply to draw", "simplify it, or use a PNG") from None
     except Exception as exc:  # noqa: BLE001 - svglib raises many kinds for a bad file
-        raise BrandError(f"'{path.name}' is not a readable SVG ({type(exc).__name__})", where=where, hint="save it again from your design program, or use a PNG") from None
-    if drawing is None or not drawing.width or not drawing.height:
-        raise BrandError(f"'{path.name}' is not a readable SVG", where=where, hint="save it again from your design program, or use a PNG")
-    return Picture(drawing.width / drawing.height, drawing=drawing)
+        raise SvgProblem(f"is not a readable SVG ({type(exc).__name__})") from None
+    try:
+        x0, y0, x1, y1 = drawing.getBounds()
+        finite = all(math.isfinite(v) for v in (x0, y0, x1, y1, drawing.width, drawing.height))
+    except Exception:  # noqa: BLE001 - an empty drawing has no bounds
+        finite = all(math.isfinite(v) for v in (drawing.width, drawing.height))
+    if not finite:
+        raise SvgProblem("has shapes at positions that are not real numbers", "save it again from your design program")
+    if not drawing.width or not drawing.height or drawing.width < 0 or drawing.height < 0:
+        raise SvgProblem("has no size")
+    return drawing

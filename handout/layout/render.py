@@ -7,13 +7,17 @@ from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable
 
-from handout.errors import ContentError, LayoutError
+from handout.errors import ContentError, HandoutError, LayoutError
 from handout.layout import document, page
 from handout.layout.fonts import FontSet, font_set
 from handout.layout.images import Picture, load_picture
 from handout.layout.markup import Builder, parse
 from handout.layout.styles import theme
+from handout.load.files import MB, read_text
 from handout.model import plain
+
+#: topic and brand files are far smaller; this only bounds the search for a character
+MAX_SEARCH_BYTES = 1 * MB
 
 if TYPE_CHECKING:
     from handout.model import Brand, Inputs
@@ -28,7 +32,9 @@ def logo_for(brand: Brand) -> Picture | None:
     kind = fit.guide_kind("letter")
     aspect = fit.logo_aspect(brand) or 1.0
     box = fit.logo_box(aspect, kind.logo_h, kind.content_w, kind.small)
-    return load_picture(brand.logo, box.w, box.h, f"{brand.display_path}: logo")
+    from handout.load.brand import key_where
+
+    return load_picture(brand.logo, box.w, box.h, key_where(brand.path, "logo"))
 
 
 def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: str | None = None) -> bytes:
@@ -102,9 +108,10 @@ def _find_char(ch: str, inputs: Inputs) -> str:
         if path is None:
             continue
         try:
-            for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-                if ch in line:
-                    return f"{path}:{n}"
-        except (OSError, UnicodeDecodeError):
+            text = read_text(path, limit=MAX_SEARCH_BYTES)
+        except HandoutError:
             continue
+        for n, line in enumerate(text.splitlines(), start=1):
+            if ch in line:
+                return f"{path}:{n}"
     return "a template"

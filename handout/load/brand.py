@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from handout.errors import BrandError, Problem, ValidationFailed, warn
+from handout.load import files
 from handout.load.schema import INVALID, Choice, Color, Ctx, Email, Phone, Record, Text, Url
+from handout.load.tomlfile import parse_toml
 from handout.model import Brand, FontFiles
 from handout.resources import asset
 
@@ -19,7 +20,8 @@ PAPERS = ("letter", "a4")
 CARD_SIZES = ("3x5", "4x6", "5x8", "a6", "a5", "half-letter")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 FONT_SUFFIXES = (".ttf", ".otf")
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_BYTES = 20 * files.MB
+MAX_BRAND_BYTES = 64 * files.KB
 MAX_IMAGE_PIXELS = 40_000_000
 
 _FONTS = Record(
@@ -99,12 +101,7 @@ def locate(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, str]:
 def load_brand(explicit: Path | None = None) -> Brand:
     """The brand to print with; raise :class:`ValidationFailed` listing every problem."""
     path, why = locate(explicit)
-    try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        stamp = (0, 0)
-    problems, brand = _read_cached(path, why, stamp)
+    problems, brand = _read_cached(path, why, files.stamp(path) or (0, 0))
     if problems:
         raise ValidationFailed(problems)
     return brand
@@ -132,37 +129,31 @@ def inspect_brand(path: Path, why: str = "--brand") -> tuple[list[Problem], Bran
 
 def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Problem], Brand]:
     file = str(path)
-    if not path.is_file():
-        where = f"{ENV_VAR}={path}" if why == ENV_VAR else file
+    where = f"{ENV_VAR}={path}" if why == ENV_VAR else file
+    problem = files.problem_with(path)
+    if problem == "does not exist":
         raise BrandError("the brand file does not exist", where=where, hint="check the path, or run 'handout init' to make one")
-    raw_bytes = path.read_bytes()
-    try:
-        text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad_line = raw_bytes[: exc.start].count(b"\n") + 1
-        raise BrandError("is not UTF-8 text", where=f"{file}:{bad_line}", hint="save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line: int | None = getattr(exc, "lineno", None) or _lineno_from(str(exc))
-        msg = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        hint = "text values need quotes, e.g. name = \"My Clinic\"; each key only once"
-        raise BrandError(f"not valid TOML: {msg}", where=f"{file}:{line}" if line else file, hint=hint) from None
+    if problem is not None:
+        raise BrandError(problem, where=where, hint="give the path of your brand.toml file")
+    text = files.read_text(path, limit=MAX_BRAND_BYTES, what="brand file", error=BrandError)
+    raw = parse_toml(text, path, BrandError, example='name = "My Clinic"')
     ctx = Ctx(file, lambda p: _toml_line(text, p))
     data: Any = BRAND.check(raw, (), ctx)
     problems = ctx.problems
     base = path.parent
     raw_logo = raw.get("logo")
-    logo = _resolve(raw_logo, base, ("logo",), ctx, LOGO_SUFFIXES, "a PNG, JPEG or SVG") if isinstance(raw_logo, str) else None
-    if deep and logo is not None and logo.suffix.lower() != ".svg":
-        _check_image_header(logo, ("logo",), ctx)
+    logo = None
+    if isinstance(raw_logo, str) and not ctx.has(("logo",)):
+        logo = _resolve(raw_logo, base, ("logo",), ctx, LOGO_SUFFIXES, "a PNG, JPEG or SVG")
+    if deep and logo is not None:
+        _check_logo(logo, ("logo",), ctx)
     if data is INVALID:
         return problems, Brand(name="")
     fonts = None
     if data.get("fonts"):
-        files = {k: _resolve(v, base, ("fonts", k), ctx, FONT_SUFFIXES, "a TTF or OTF font") for k, v in data["fonts"].items()}
-        if all(files.values()):
-            fonts = FontFiles(**files)  # type: ignore[arg-type]
+        found = {k: _resolve(v, base, ("fonts", k), ctx, FONT_SUFFIXES, "a TTF or OTF font") for k, v in data["fonts"].items()}
+        if all(found.values()):
+            fonts = FontFiles(**found)  # type: ignore[arg-type]
     colors = data.get("colors") or {}
     brand = Brand(
         name=data["name"],
@@ -193,22 +184,49 @@ def _resolve(value: str | None, base: Path, path: tuple[str, ...], ctx: Ctx, suf
     if target.suffix.lower() not in suffixes:
         ctx.add(path, f"'{value}' is not {what} file", f"use a file ending in {', '.join(suffixes)}")
         return None
-    if not target.is_file():
-        ctx.add(path, f"'{value}' does not exist (looked in {target.parent.resolve()})", "check the name; paths are relative to the brand file")
+    problem = files.problem_with(target)
+    if problem == "does not exist":
+        ctx.add(path, f"'{value}' does not exist (looked in {_folder_of(target)})", "check the name; paths are relative to the brand file")
+        return None
+    if problem is not None:
+        ctx.add(path, f"'{value}' {problem}", f"give the path of {what} file")
         return None
     return target
 
 
-def _check_image_header(path: Path, key: tuple[str, ...], ctx: Ctx) -> None:
+def _folder_of(target: Path) -> str:
+    try:
+        return str(target.parent.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return str(target.parent)
+
+
+def _check_logo(path: Path, key: tuple[str, ...], ctx: Ctx) -> None:
+    """Read the logo as it will be read to print it, and check what can be checked cheaply."""
+    try:
+        data = files.read_bytes(path, limit=MAX_IMAGE_BYTES, what="logo", error=BrandError, hint="save a smaller copy (1000 pixels wide is plenty)")
+    except BrandError as exc:
+        ctx.add(key, f"'{path.name}' {exc.problem.message}", exc.problem.hint)
+        return
+    if path.suffix.lower() == ".svg":
+        from handout.load import svg
+
+        try:
+            svg.clean(data, path)
+        except svg.SvgProblem as exc:
+            ctx.add(key, svg.describe(path, exc), exc.hint)
+        return
+    _check_image_header(data, path, key, ctx)
+
+
+def _check_image_header(data: bytes, path: Path, key: tuple[str, ...], ctx: Ctx) -> None:
     """Cheap checks that need no image library; the full decode happens at render time."""
+    import io
+
     import imagesize
 
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        ctx.add(key, f"'{path.name}' is {size // (1024 * 1024)} MB, over the {MAX_IMAGE_BYTES // (1024 * 1024)} MB limit", "save a smaller copy (1000 pixels wide is plenty)")
-        return
     try:
-        width, height = imagesize.get(path)
+        width, height = imagesize.get(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - any parse failure means the same thing to the user
         width = height = -1
     if width <= 0 or height <= 0:
@@ -221,9 +239,22 @@ def _check_image_header(path: Path, key: tuple[str, ...], ctx: Ctx) -> None:
         warn(ctx.where(key), f"'{path.name}' is only {width}x{height} pixels and will look blurry in print", "use a logo at least 300 pixels wide")
 
 
-def _lineno_from(message: str) -> int | None:
-    m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else None
+def key_where(brand: Path | None, *key: str) -> str:
+    """``brand.toml:LINE: key`` for a message about one key of the brand file *brand*."""
+    if brand is None:
+        return f"built-in brand: {'.'.join(key)}"
+    found = files.stamp(brand)
+    return _key_where(brand, found or (0, 0), key)
+
+
+@lru_cache(maxsize=32)
+def _key_where(brand: Path, stamp: tuple[int, int], key: tuple[str, ...]) -> str:
+    del stamp  # part of the cache key only
+    try:
+        text = files.read_text(brand, limit=MAX_BRAND_BYTES, error=BrandError)
+    except BrandError:
+        text = ""
+    return Ctx(str(brand), lambda p: _toml_line(text, p)).where(key)
 
 
 def _toml_line(text: str, path: tuple[str | int, ...]) -> int | None:

@@ -84,10 +84,16 @@ def list_topics(dirs: Sequence[Path]) -> dict[str, Path]:
 @lru_cache(maxsize=16)
 def _list_topics(stamps: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, Path], ...]:
     """Keyed by each folder's modification time, which changes when a file is added or removed."""
+    from handout.errors import warn
+    from handout.load.files import regular_files
+
     dirs = [folder for folder, _ in stamps]
     found: dict[str, Path] = {}
     for folder in dirs:
-        for path in sorted(folder.glob("*.md")):
+        paths, skipped = regular_files(folder, ".md")
+        for path, why in skipped:
+            warn(str(path), f"{why}; skipped", "topics must be ordinary .md files")
+        for path in paths:
             if path.name.lower() == "readme.md":
                 continue
             found.setdefault(path.stem, path)
@@ -104,11 +110,13 @@ def find_topic(topic_id: str, dirs: Sequence[Path]) -> Path:
 
 def load_topic(path: Path) -> Topic:
     """Read and validate *path*; raise :class:`ValidationFailed` listing every problem."""
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ContentError(f"cannot read the file ({exc.strerror})", where=str(path)) from None
-    topic, problems, notes = _load_cached(path, stat.st_mtime_ns, stat.st_size)
+    from handout.load.files import problem_with, stamp
+
+    found = stamp(path)
+    why = problem_with(path)
+    if found is None or why is not None:
+        raise ContentError(why or "cannot be read", where=str(path), hint="give the path of a topic .md file")
+    topic, problems, notes = _load_cached(path, *found)
     if problems:
         raise ValidationFailed(list(problems))
     for note in notes:
@@ -118,11 +126,13 @@ def load_topic(path: Path) -> Topic:
 
 
 def check_topic(path: Path) -> list[Problem]:
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        return [Problem(str(path), f"cannot read the file ({exc.strerror})")]
-    return list(_load_cached(path, stat.st_mtime_ns, stat.st_size)[1])
+    from handout.load.files import problem_with, stamp
+
+    found = stamp(path)
+    why = problem_with(path)
+    if found is None or why is not None:
+        return [Problem(str(path), why or "cannot be read", "give the path of a topic .md file")]
+    return list(_load_cached(path, *found)[1])
 
 
 _CODE = ("load/content.py", "load/markdown.py", "load/schema.py", "load/strict_yaml.py", "model.py")
@@ -137,7 +147,10 @@ def _load_cached(path: Path, mtime: int, size: int) -> tuple[Topic | None, tuple
     hit = cache.load("topic", key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    result = _load_uncached(path, size)
+    try:
+        result = _load_uncached(path, size)
+    except ContentError as exc:  # not read at all: nothing worth keeping for next time
+        return None, (exc.problem,), ()
     cache.store("topic", key, result)
     return result
 
@@ -146,14 +159,9 @@ def _load_uncached(path: Path, size: int) -> tuple[Topic | None, tuple[Problem, 
     file = str(path)
     if size > MAX_FILE_BYTES:
         return None, (Problem(file, f"is {size // 1024} KB; a topic file may be at most {MAX_FILE_BYTES // 1024} KB", "split it into several topics"),), ()
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, (Problem(f"{file}:{line}", "is not UTF-8 text", "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"),), ()
-    except OSError as exc:
-        return None, (Problem(file, f"cannot read the file ({exc.strerror})"),), ()
+    from handout.load.files import read_text
+
+    text = read_text(path, limit=MAX_FILE_BYTES, what="topic file", error=ContentError)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = find_bad_char(text)
     if bad:

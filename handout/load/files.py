@@ -97,6 +97,31 @@ def read_bytes(
         os.close(fd)
 
 
+def read_start(
+    path: Path | str,
+    size: int,
+    *,
+    what: str = "file",
+    error: type[HandoutError] = InputError,
+) -> bytes:
+    """The first *size* bytes of the regular file *path* (fewer if it is shorter)."""
+    where = str(path)
+    try:
+        fd = os.open(path, _FLAGS)
+    except (OSError, ValueError) as exc:
+        message = open_error(exc) if isinstance(exc, OSError) else "is not a valid file name"
+        raise error(message, where=where, hint=f"give the path of the {what}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise error(f"is {kind_of(mode)}, not a file", where=where, hint=f"give the path of the {what} itself")
+        return os.read(fd, size)
+    except OSError as exc:
+        raise error(open_error(exc), where=where, hint=f"check the {what}") from None
+    finally:
+        os.close(fd)
+
+
 def read_text(
     path: Path | str,
     *,
@@ -117,6 +142,56 @@ def read_text(
             where=f"{path}:{line}",
             hint="save it as UTF-8 in your text editor",
         ) from None
+
+
+def problem_with(path: Path | str) -> str | None:
+    """Why *path* is not a readable regular file, judged without opening it; ``None`` if it looks fine.
+
+    A cheap early check (e.g. while validating brand.toml); the read itself checks again.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return open_error(exc)
+    except ValueError:
+        return "is not a valid file name"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return f"is {kind_of(mode)}, not a file"
+    return None
+
+
+def regular_files(folder: Path, suffix: str) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The regular files in *folder* whose name ends in *suffix* (hidden ones aside), sorted,
+    and every other entry with that ending together with why it was left out.
+
+    Listing never opens an entry, so a named pipe or a device cannot block it.
+    """
+    found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(e.name for e in it if e.name.endswith(suffix) and not e.name.startswith("."))
+    except OSError:
+        return [], []
+    for name in names:
+        path = folder / name
+        why = problem_with(path)
+        if why is None:
+            found.append(path)
+        else:
+            skipped.append((path, why))
+    return found, skipped
+
+
+def stamp(path: Path | str) -> tuple[int, int] | None:
+    """(modification time, size) of *path*, or ``None`` when it cannot be looked at."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def is_regular(path: Path | str) -> bool:

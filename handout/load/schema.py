@@ -43,6 +43,11 @@ class Ctx:
         dotted = dotted_path(path)
         return f"{place}: {dotted}" if dotted else place
 
+    def has(self, path: PathT) -> bool:
+        """True when a problem was already recorded for the key at *path*."""
+        where = self.where(path)
+        return any(p.where == where for p in self.problems)
+
     def add(self, path: PathT, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.where(path), message, hint))
         return INVALID
@@ -134,6 +139,13 @@ class Text(Spec):
         return text
 
 
+def _whole(digits: str, hi: int) -> int:
+    """*digits* as a number; a run of digits longer than *hi* has is *hi* + 1 (out of range,
+    and never thousands of digits converted)."""
+    digits = digits.strip().lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(hi)) else hi + 1
+
+
 class Number(Spec):
     lo: int = 0
     hi: int = 10_000
@@ -142,7 +154,7 @@ class Number(Spec):
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
         if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-            value = int(value)
+            value = _whole(value, self.hi)
         if isinstance(value, bool) or not isinstance(value, int):
             return ctx.add(path, f"{_short(value)} is not a whole number", self.hint)
         if not self.lo <= value <= self.hi:
@@ -161,10 +173,10 @@ class Seconds(Spec):
         m = re.fullmatch(r"(\d+)(?:\s*(?:-|–|to)\s*(\d+))?(?:\s*(?:s|sec|secs|seconds))?", text)
         if not m:
             return ctx.add(path, f"{_short(value)} is not a number of seconds", "write e.g. 15 or 15-30")
-        lo = int(m.group(1))
-        hi = int(m.group(2) or lo)
+        lo = _whole(m.group(1), self.hi)
+        hi = _whole(m.group(2), self.hi) if m.group(2) else lo
         if not 1 <= lo <= hi <= self.hi:
-            return ctx.add(path, f"{text} is not a sensible time", f"use 1 to {self.hi} seconds, smaller number first")
+            return ctx.add(path, f"{text if len(text) <= 40 else text[:37] + '...'} is not a sensible time", f"use 1 to {self.hi} seconds, smaller number first")
         return (lo, hi)
 
 
@@ -173,7 +185,7 @@ class TextOrNumber(Spec):
     required: bool = False
 
     def check(self, value: Any, path: PathT, ctx: Ctx) -> Any:
-        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{1,%d}\s*" % self.max_len, value):
             return str(int(value))
         return Text(max_len=self.max_len).check(value, path, ctx)
 

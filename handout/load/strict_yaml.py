@@ -56,12 +56,34 @@ def load(text: str, first_line: int = 1) -> Located:
         raise YamlProblem(line, _plain_message(exc.problem or "")) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(_deepest_line(text, offset), TOO_DEEP) from None
     located = Located(value=None)
     if node is None:
         located.value = {}
         return located
     located.value = _build(node, (), located.lines, offset, set())
     return located
+
+
+#: far deeper than any topic needs (a routine's dose is four levels down)
+MAX_DEPTH = 16
+TOO_DEEP = f"the values are nested more than {MAX_DEPTH} levels deep; write the keys as the guide shows"
+
+
+def _deepest_line(text: str, offset: int) -> int | None:
+    """The line where brackets or indentation first go too deep (PyYAML gives up before saying)."""
+    depth = 0
+    for n, line in enumerate(text.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > 4 * MAX_DEPTH:
+            return n + offset
+        for ch in line:
+            depth += ch in "[{"
+            depth -= ch in "]}"
+            if depth > MAX_DEPTH:
+                return n + offset
+    return None
 
 
 def _plain_message(problem: str) -> str:
@@ -80,6 +102,8 @@ def _plain_message(problem: str) -> str:
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int, seen: set[int]) -> Any:
     line = node.start_mark.line + 1 + offset
+    if len(path) > MAX_DEPTH:
+        raise YamlProblem(line, TOO_DEEP)
     if id(node) in seen:
         # the composer hands back the same node for every '*alias': refusing it stops
         # self-referencing values and "billion laughs" expansions before they start

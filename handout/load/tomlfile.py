@@ -13,16 +13,27 @@ from handout.load.files import KB, read_text
 MAX_BYTES = 64 * KB
 
 
-def read_toml(path: Path, error: type[HandoutError], what: str) -> tuple[dict[str, Any], str]:
+def read_toml(path: Path, error: type[HandoutError], what: str, example: str = 'title = "Hip, week 1"') -> tuple[dict[str, Any], str]:
     """The parsed table and the text of *path*; a bad file raises *error* with its line."""
     text = read_text(path, limit=MAX_BYTES, what=what, error=error)
+    return parse_toml(text, path, error, example), text
+
+
+def parse_toml(text: str, path: Path, error: type[HandoutError], example: str = 'title = "Hip, week 1"') -> dict[str, Any]:
+    """*text* (read from *path*) as TOML; every way it can fail is *error* with its line."""
     try:
-        return tomllib.loads(text), text
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line: int | None = getattr(exc, "lineno", None) or _lineno_from(str(exc))
         msg = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        hint = "text values need quotes, e.g. title = \"Hip, week 1\"; each key only once"
+        hint = f"text values need quotes, e.g. {example}; each key only once"
         raise error(f"not valid TOML: {msg}", where=f"{path}:{line}" if line else str(path), hint=hint) from None
+    except RecursionError:
+        raise error("values are nested too deeply", where=str(path), hint="write each value as the examples show") from None
+    except ValueError:  # a number with thousands of digits (Python's limit on converting them)
+        long_number = re.search(r"\d{100,}", text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        raise error("holds a number far too long to be a value", where=f"{path}:{line}" if line else str(path), hint="put text in \"quotes\"; no value needs that many digits") from None
 
 
 def _lineno_from(message: str) -> int | None:
