@@ -154,8 +154,10 @@ def _load_svg(data: bytes, path: Path, where: str) -> Picture:
     return Picture(drawing.width / drawing.height, drawing=drawing)
 
 
-#: the most element renderings (``<use>`` copies included) and seconds one logo may take
+#: the most element renderings (``<use>`` copies included), ``<use>`` copies, and seconds one
+#: logo may take (svglib itself stops at 10,000 copies and quietly leaves the rest out)
 MAX_SVG_NODES = 50_000
+MAX_SVG_USES = 5_000
 MAX_SVG_SECONDS = 5.0
 
 
@@ -189,7 +191,7 @@ def _render_svg(root: Any) -> Any:
             return None, False
 
     deadline = time.monotonic() + MAX_SVG_SECONDS
-    count = 0
+    count = uses = 0
 
     class BudgetedRenderer(SvgRenderer):
         def renderNode(self, node: Any, parent: Any = None) -> None:
@@ -200,6 +202,13 @@ def _render_svg(root: Any) -> Any:
             if time.monotonic() > deadline:
                 raise SvgProblem(f"takes more than {MAX_SVG_SECONDS:.0f} seconds to draw, too long for a logo", "simplify it, or use a PNG")
             super().renderNode(node, parent)
+
+        def renderUse(self, node: Any, group: Any = None, clipping: Any = None) -> Any:
+            nonlocal uses
+            uses += 1
+            if uses > MAX_SVG_USES:
+                raise SvgProblem(f"repeats its parts (<use>) more than {MAX_SVG_USES:,} times, too many for a logo", "simplify it, or use a PNG")
+            return super().renderUse(node, group, clipping)
 
     # no file name, only an empty stream: svglib then refuses every reference to
     # another file (and the checked tree has none left anyway)
