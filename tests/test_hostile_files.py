@@ -404,7 +404,8 @@ CASES = [
     # outputs
     Case("output-is-a-pipe", _out_fifo(False), 1, r"handout\.pdf: is a named pipe, not a file", output=False),
     Case("output-is-a-pipe-force", _out_fifo(True), 1, r"handout\.pdf: is a named pipe, not a file", output=False),
-    Case("output-is-dev-null-force", lambda s: ["guide", "piriformis", "-o", "/dev/null", "--force"], 1, r"/dev/null: is a device, not a file", output=False),
+    # through a link of our own: were the refusal ever lost, only the link would be replaced, never /dev/null
+    Case("output-is-a-device-force", lambda s: ["guide", "piriformis", "-o", str(s.link(s.odd / "null.pdf", "/dev/null")), "--force"], 1, r"null\.pdf: is a device, not a file", output=False),
     Case("output-under-a-file", _out_under_file, 1, r"afile/sub/x\.pdf: the folder '.*afile/sub' is not a folder \(a file is in the way\)", output=False),
     Case("output-inside-a-file", _out_under_file2, 1, r"afile/x\.pdf: '.*afile' is a file, not a folder", output=False),
     Case("output-name-300-bytes", lambda s: ["guide", "piriformis", "-o", str(s.tmp / ("o" * 296 + ".pdf"))], 1, r"o+\.pdf: has a name of 300 bytes; at most 255", output=False),

@@ -74,6 +74,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     name_problem = _name_problem(path)
     if name_problem:
         raise OutputError(name_problem, where=str(path), hint="choose a shorter, plain file name")
+    try:
+        existing = os.stat(path).st_mode
+    except (OSError, ValueError):
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing):
+        # checked again right before writing: os.replace would put the PDF in place of a device
+        raise OutputError(f"is {kind_of(existing)}, not a file", where=str(path), hint="give the name of a new or existing .pdf file")
     parent = _parent(path)
     mode = _mode_for(path)
     try:
