@@ -31,6 +31,7 @@ class Drawn:
     """What one page's content stream draws: text with its fill colour, images with their size."""
 
     texts: list[tuple[str, tuple[float, float, float], float]]  # text, fill colour, y
+    sizes: dict[str, float]  # text -> font size
     images: list[tuple[float, float]]  # width, height in points
     lines: list[tuple[float, float, float, float, tuple[float, float, float]]]  # x1, y1, x2, y2, stroke colour
 
@@ -42,7 +43,8 @@ def drawn(data: bytes, page: int = 0) -> Drawn:
     matrix = [1.0, 0, 0, 1.0, 0, 0]
     stack: list[list[float]] = []
     y = leading = 0.0
-    out = Drawn([], [], [])
+    out = Drawn([], {}, [], [])
+    font_size = 0.0
     start: tuple[float, float] | None = None
     for operands, op in ops:
         if op == b"rg":
@@ -60,6 +62,8 @@ def drawn(data: bytes, page: int = 0) -> Drawn:
                       e * m[0] + f * m[2] + m[4], e * m[1] + f * m[3] + m[5]]
         elif op == b"Do":
             out.images.append((abs(matrix[0]), abs(matrix[3])))
+        elif op == b"Tf":
+            font_size = float(operands[1])
         elif op == b"BT":
             y = 0.0
         elif op == b"TL":
@@ -75,6 +79,7 @@ def drawn(data: bytes, page: int = 0) -> Drawn:
             text = "".join(p.get_original_bytes().decode("cp1252", "replace") if hasattr(p, "get_original_bytes") else str(p)
                            for p in parts if not isinstance(p, (int, float)))
             out.texts.append((text, fill, _apply(matrix, 0, y)[1]))
+            out.sizes[text] = font_size * abs(matrix[3])
         elif op == b"m":
             start = _apply(matrix, float(operands[0]), float(operands[1]))
         elif op == b"l" and start is not None:
@@ -283,6 +288,15 @@ def test_brand_with_only_a_name_looks_finished(tmp_path: Path) -> None:
         full_title = next(y for t, _, y in full_page.texts if "Side stretch" in t or "Belly" in t)
         assert title > full_title, "without a logo or tagline the header band is shorter, not empty"
         assert "Lakeside Clinic" in " ".join(t for t, _, _ in page.texts)
+
+
+def test_long_name_on_a_small_card_goes_on_two_readable_lines(tmp_path: Path) -> None:
+    brand = write_brand(tmp_path / "clinic")
+    page = drawn(render(KNEE_CARD(brand)))
+    name = [(t, page.sizes[t]) for t, _, _ in page.texts if t in ("Riverside", "Riverside Massage", "Massage Therapy", "Therapy")]
+    assert len(name) == 2, f"the name is not on two lines: {[t for t, _, _ in page.texts][:6]}"
+    assert min(size for _, size in name) >= 8, name
+    assert " ".join(t for t, _ in name) == "Riverside Massage Therapy"
 
 
 def test_guide_and_card_headers_match(tmp_path: Path) -> None:

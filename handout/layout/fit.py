@@ -141,12 +141,16 @@ Measure = Callable[[str], float]
 _HELVETICA = (278,278,355,556,556,889,667,191,333,333,389,584,278,333,278,278,556,556,556,556,556,556,556,556,556,556,278,278,584,584,584,556,1015,667,667,722,722,667,611,778,722,278,500,667,556,833,722,778,667,778,722,667,611,722,667,944,667,667,611,278,278,278,469,556,333,556,556,500,556,556,278,556,556,222,222,500,222,833,556,556,556,556,333,500,278,556,500,722,500,500,500,334,260,334,584,350,556,350,222,556,333,1000,556,556,333,1000,667,333,1000,350,611,350,350,222,222,333,333,350,556,1000,333,1000,500,333,944,350,500,667,278,333,556,556,556,556,260,556,333,737,370,556,584,333,737,333,400,584,333,333,333,556,537,278,333,333,365,556,834,834,834,611,667,667,667,667,667,667,1000,722,667,667,667,667,278,278,278,278,722,722,778,778,778,778,778,584,778,722,722,722,722,667,667,611,556,556,556,556,556,556,889,500,556,556,556,556,278,278,278,278,556,556,556,556,556,556,556,584,611,556,556,556,556,500,556,500)
 
 
-def helvetica(size: float) -> Measure:
-    """String width in Helvetica at *size*, without loading ReportLab."""
+_HELVETICA_BOLD = (278,333,474,556,556,889,722,238,333,333,389,584,278,333,278,278,556,556,556,556,556,556,556,556,556,556,333,333,584,584,584,611,975,722,722,722,722,667,611,778,722,278,556,722,611,833,722,778,667,778,722,667,611,722,667,944,667,667,611,333,278,333,584,556,333,556,611,556,611,556,333,611,611,278,278,556,278,889,611,611,611,611,389,556,333,611,556,778,556,556,500,389,280,389,584,350,556,350,278,556,500,1000,556,556,333,1000,667,333,1000,350,611,350,350,278,278,500,500,350,556,1000,333,1000,556,333,944,350,500,667,278,333,556,556,556,556,280,556,333,737,370,556,584,333,737,333,400,584,333,333,333,611,556,278,333,333,365,556,834,834,834,611,722,722,722,722,722,722,1000,722,667,667,667,667,278,278,278,278,722,722,778,778,778,778,778,584,778,722,722,722,722,667,667,611,556,556,556,556,556,556,889,556,556,556,556,556,278,278,278,278,611,611,611,611,611,611,611,584,611,611,611,611,611,556,611,556)
+
+
+def helvetica(size: float, bold: bool = False) -> Measure:
+    """String width in Helvetica (or Helvetica-Bold) at *size*, without loading ReportLab."""
+    table = _HELVETICA_BOLD if bold else _HELVETICA
 
     def measure(text: str) -> float:
         data = text.encode("cp1252", "replace")
-        return sum(_HELVETICA[b - 32] if b >= 32 else 0 for b in data) * size / 1000
+        return sum(table[b - 32] if b >= 32 else 0 for b in data) * size / 1000
 
     return measure
 
@@ -275,12 +279,14 @@ class Bands:
     """What the header and footer of a page hold, and how tall they are."""
 
     logo: LogoBox | None
-    name_size: float
+    name_size: float  # the size the name prints at
     text_h: float  # the name and tagline lines
     header: float  # from the top margin down to the top of the text frame
     footer: float  # from the bottom margin up to the bottom of the text frame
     footer_lines: tuple[str, ...]
     dropped: tuple[str, ...]  # brand.toml keys left out of the footer
+    name_lines: tuple[str, ...] = ()  # the clinic's name, on two lines when one would print too small
+    tagline: bool = True  # whether the tagline is shown
 
     @property
     def logo_row(self) -> float:
@@ -304,11 +310,42 @@ def footer_gap(kind: Kind) -> float:
     return FOOTER_GAP * (0.6 if kind.small else 1.0)
 
 
-def bands(kind: Kind, brand: Brand, aspect: float | None, measure: Measure) -> Bands:
-    """Plan the header and footer of *kind* for *brand*; *aspect* is the logo's, *measure* the footer font's."""
+#: a name that would print smaller than this share of its size goes on two lines
+NAME_MIN_SHARE = 0.8
+LOGO_GAP = 0.12 * INCH
+
+
+def name_lines(name: str, room: float, size: float, measure: Measure) -> tuple[list[str], float]:
+    """The name on one line, or two when one line would shrink it a lot; and its print size.
+
+    *measure* gives widths at *size*.
+    """
+    name = name.replace("\u00ad", "")
+    width = measure(name)
+    if width <= room or not width:
+        return [name], size
+    if width * NAME_MIN_SHARE <= room or " " not in name:
+        return [name], size * room / width
+    words = name.split()
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, second = min(splits, key=lambda pair: max(measure(pair[0]), measure(pair[1])))
+    widest = max(measure(first), measure(second))
+    return [first, second], size * min(1.0, room / widest)
+
+
+def bands(kind: Kind, brand: Brand, aspect: float | None, measure: Measure, name_measure: Measure | None = None) -> Bands:
+    """Plan the header and footer of *kind* for *brand*.
+
+    *aspect* is the logo's; *measure* gives widths in the footer font at its size, *name_measure*
+    in the name's bold font at the name's size (Helvetica-Bold when not given).
+    """
     logo = logo_box(aspect, kind.logo_h, kind.content_w, kind.small) if aspect else None
+    room = kind.content_w - (logo.w + LOGO_GAP if logo is not None and not logo.own_row else 0)
+    lines_of_name, size = name_lines(brand.name, room, kind.name_size, name_measure or helvetica(kind.name_size, bold=True))
+    # on a small card a name on two lines takes the tagline's place
+    tagline = bool(brand.tagline) and not (kind.small and len(lines_of_name) > 1)
     tag = kind.name_size * 0.72
-    text_h = kind.name_size * 1.15 + (tag * (1.3 if kind.small else 1.45) if brand.tagline else 0)
+    text_h = size * 1.15 * len(lines_of_name) + (tag * (1.3 if kind.small else 1.45) if tagline else 0)
     if logo is None:
         content = text_h
     elif logo.own_row:
@@ -331,7 +368,7 @@ def bands(kind: Kind, brand: Brand, aspect: float | None, measure: Measure) -> B
         footer = size + footer_gap(kind)
     else:
         footer = 0.0
-    return Bands(logo, kind.name_size, text_h, header, footer, tuple(lines), tuple(dropped))
+    return Bands(logo, size, text_h, header, footer, tuple(lines), tuple(dropped), tuple(lines_of_name), tagline)
 
 
 # -- what check says about a brand -----------------------------------------------------

@@ -75,7 +75,10 @@ def _geometry(kind: fit.Kind, brand: Brand | None, logo: Picture | None, fonts: 
     def measure(text: str) -> float:
         return float(stringWidth(text, fonts.regular, size))
 
-    bands = fit.bands(kind, brand, logo.aspect if logo is not None else None, measure)
+    def measure_name(text: str) -> float:
+        return float(stringWidth(text, fonts.bold, kind.name_size))
+
+    bands = fit.bands(kind, brand, logo.aspect if logo is not None else None, measure, measure_name)
     return Geometry(kind, bands)
 
 
@@ -107,21 +110,23 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
         else:
             row = max(b.logo.h, b.text_h)
             logo.draw(canvas, x, top - (row + b.logo.h) / 2, b.logo.w, b.logo.h)
-            x += b.logo.w + 0.12 * 72
+            x += b.logo.w + fit.LOGO_GAP
             text_top = top - (row - b.text_h) / 2
     fonts = theme.fonts
     room = w - g.side - x
-    name, tagline = drawable(brand.name), drawable(brand.tagline)
-    name_size = fit_size(name, fonts.bold, b.name_size, room)
+    tagline = drawable(brand.tagline) if b.tagline else ""
     name_y = text_top - b.name_size * 0.92
     canvas.setFillColor(theme.text)
-    canvas.setFont(fonts.bold, name_size)
-    canvas.drawString(x, name_y, name)
+    for n, line in enumerate(b.name_lines or (drawable(brand.name),)):
+        if n:
+            name_y -= b.name_size * 1.15
+        canvas.setFont(fonts.bold, fit_size(line, fonts.bold, b.name_size, room))
+        canvas.drawString(x, name_y, line)
     if tagline:
         canvas.setFillColor(MUTED)
-        tag_size = fit_size(tagline, fonts.regular, b.name_size * 0.72, room)
+        tag_size = fit_size(tagline, fonts.regular, g.kind.name_size * 0.72, room)
         canvas.setFont(fonts.regular, tag_size)
-        canvas.drawString(x, name_y - b.name_size * 1.05, tagline)
+        canvas.drawString(x, name_y - g.kind.name_size * 1.05, tagline)
     canvas.setStrokeColor(theme.primary)
     canvas.setLineWidth(1.5)
     rule_y = top - g.header + fit.after_rule(g.kind)
