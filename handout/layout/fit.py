@@ -384,32 +384,40 @@ def brand_problems(brand: Brand, card_size: str | None = None, locate: Callable[
     where = brand.display_path
     at = locate or (lambda key: f"{where}: {key}")
     problems: list[Problem] = []
-    for key, colour in (("colors.primary", brand.primary),):
-        text = readable(colour)
-        if text != colour:
-            problems.append(Problem(
-                at(key),
-                f"{colour} is too pale for text on white (contrast {contrast(colour):.2f}:1, text needs {TEXT_RATIO}:1); "
-                f"headings and the clinic name print in the darker {text} ({contrast(text):.1f}:1), fills and rules keep {colour}",
-                "choose a darker colour to have text print in the brand colour itself",
-            ))
+    colour = brand.primary
+    text = readable(colour)
+    if text != colour:
+        problems.append(Problem(
+            at("colors.primary"),
+            f"{colour} is too pale for text on white (contrast {contrast(colour):.2f}:1, text needs {TEXT_RATIO}:1); "
+            f"headings and the clinic name print in the darker {text} ({contrast(text):.1f}:1), fills and rules keep {colour}",
+            "choose a darker colour to have text print in the brand colour itself",
+        ))
     aspect = logo_aspect(brand)
     measure = _measure(brand)
-    kinds = [guide_kind(brand.paper), card_kind(card_size or brand.card_size or DEFAULT_CARD[brand.paper])]
-    for kind in kinds:
-        plan = bands(kind, brand, aspect, measure(kind.footer_size))
-        if plan.logo is not None and plan.logo.too_small and brand.logo is not None:
-            problems.append(Problem(
-                at("logo"),
-                f"'{brand.logo.name}' prints only {plan.logo.w / INCH:.2f} x {plan.logo.h / INCH:.2f} in on {kind.label}, too small to read",
-                "use a logo closer to square (or crop the empty space around it)",
-            ))
-        if plan.dropped:
-            problems.append(Problem(
-                where,
-                f"the footer of {kind.label} has no room for: {', '.join(plan.dropped)}",
-                "shorten these details" + ("" if kind.name == "guide" else ", or choose a bigger card size"),
-            ))
+    for kind in (guide_kind(brand.paper), card_kind(card_size or brand.card_size or DEFAULT_CARD[brand.paper])):
+        problems += unfit(kind, bands(kind, brand, aspect, measure(kind.footer_size)), brand, at)
+    return problems
+
+
+def unfit(kind: Kind, plan: Bands, brand: Brand, at: Callable[[str], str] | None = None) -> list[Problem]:
+    """What of *brand* does not print well on *kind*: a logo too small, details left out of the footer."""
+    from handout.errors import Problem
+
+    at = at or (lambda key: f"{brand.display_path}: {key}")
+    problems = []
+    if plan.logo is not None and plan.logo.too_small and brand.logo is not None:
+        problems.append(Problem(
+            at("logo"),
+            f"'{brand.logo.name}' prints only {plan.logo.w / INCH:.2f} x {plan.logo.h / INCH:.2f} in on {kind.label}, too small to read",
+            "use a logo closer to square (or crop the empty space around it)",
+        ))
+    if plan.dropped:
+        problems.append(Problem(
+            brand.display_path,
+            f"the footer of {kind.label} has no room for: {', '.join(plan.dropped)} (left out)",
+            "shorten these details" + ("" if kind.name == "guide" else ", or choose a bigger card size"),
+        ))
     return problems
 
 

@@ -2,7 +2,10 @@
 
 Every page carries the clinic's logo and name at the top and its contact
 details at the bottom; a guide also shows "Page N of M". Margins are at least
-half an inch, which home and office printers can print.
+half an inch, which home and office printers can print. How tall the header
+and footer are for a brand (a wide logo's own row, a tall logo's width, the
+footer's lines) is planned in :mod:`handout.layout.fit`; this module draws it.
+A brand with nothing for the footer gets no footer rule.
 """
 
 from __future__ import annotations
@@ -87,13 +90,8 @@ def warn_unfit(g: Geometry, brand: Brand) -> None:
 
     Called once the document is made, so a document that fails says only why it failed.
     """
-    bands, kind = g.bands, g.kind
-    if bands.dropped:
-        warn(brand.display_path, f"the footer of {kind.label} has no room for: {', '.join(bands.dropped)}, so they are left out",
-             "shorten these details" + ("" if kind.name == "guide" else ", or choose a bigger card size"))
-    if bands.logo is not None and bands.logo.too_small and brand.logo is not None:
-        warn(f"{brand.display_path}: logo", f"'{brand.logo.name}' prints only {bands.logo.w / 72:.2f} x {bands.logo.h / 72:.2f} in on {kind.label}, too small to read",
-             "use a logo closer to square (or crop the empty space around it)")
+    for problem in fit.unfit(g.kind, g.bands, brand):
+        warn(problem.where, problem.message, problem.hint)
 
 
 def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None) -> None:
