@@ -21,9 +21,9 @@ from handout.load.content import find_topic, load_topic, topic_dirs
 from handout.load.schema import describe_bad_char, did_you_mean, find_bad_char
 from handout.merge.templates import TEMPLATE_SUFFIX, template_dirs, template_path
 from handout.merge.templates import render as render_template
-from handout.model import Inputs
+from handout.model import Inputs, ProgramSpec
 
-Kind = Literal["guide", "card"]
+Kind = Literal["guide", "card", "program"]
 MAX_CLIENT = 60
 MAX_NOTE = 300
 
@@ -43,8 +43,14 @@ class Request:
     templates: Path | None = None
     content: Path | None = None
     dose: tuple[Setting, ...] = ()  # the client's own dose, from --dose or batch columns
+    program: ProgramSpec | None = None  # the routines of a programme (kind "program")
+    program_file: str = ""  # where the programme came from, to locate its mistakes
 
     def default_output(self) -> Path:
+        if self.kind == "program":
+            from handout.batch import slug
+
+            return Path(f"{slug(self.client)}-program.pdf" if self.client else "program.pdf")
         if self.kind == "card":
             return Path(f"{self.topic}-{self.routine}-card.pdf")
         return Path(f"{self.topic}-guide.pdf")
@@ -58,6 +64,8 @@ def load_inputs(req: Request) -> Inputs:
         raise ValidationFailed(problems)
     if req.content is not None and not req.content.is_dir():
         raise ContentError("is not a folder", where=str(req.content), hint="give --content the folder that holds your topic .md files")
+    if req.kind == "program":
+        return _program_inputs(req, client, note)
     topic = load_topic(find_topic(req.topic, topic_dirs(req.content)))
     brand = load_brand(req.brand_file)
     if req.paper:
@@ -71,6 +79,17 @@ def load_inputs(req: Request) -> Inputs:
     if req.kind == "card":
         routine = topic.routines[req.routine or ""]
     return Inputs(topic, brand, routine, client, note)
+
+
+def _program_inputs(req: Request, client: str, note: str) -> Inputs:
+    from handout.program import assemble
+
+    assert req.program is not None
+    program = assemble(req.program, topic_dirs(req.content), req.dose, where=req.program_file)
+    brand = load_brand(req.brand_file)
+    if req.paper:
+        brand = replace(brand, paper=req.paper)
+    return Inputs(program.topics[0], brand, None, client, note or program.note, program=program)
 
 
 def _person_text(value: str | None, option: str, limit: int, problems: list[Problem]) -> str:
@@ -96,6 +115,7 @@ def merge(req: Request, inputs: Inputs) -> tuple[str, str]:
         routine=inputs.routine,
         client=inputs.client or None,
         note=inputs.note or None,
+        program=inputs.program,
     )
     return markup, template_path(dirs, req.kind + TEMPLATE_SUFFIX)
 

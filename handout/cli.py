@@ -230,6 +230,38 @@ def init(directory: Path) -> None:
     click.echo(f"Next: edit {directory / 'brand.toml'}, put your logo in place, then run: handout guide piriformis")
 
 
+@cli.command("program")
+@click.argument("saved", required=False, type=_path)
+@click.option("-r", "--routine", "refs", multiple=True, metavar="TOPIC/ROUTINE",
+              help="A routine to include, in order (repeatable); a routine id that only one topic has may be given alone.")
+@click.option("--title", default=None, help="The programme's title (default: \"Your exercise programme\").")
+@click.option("--save", "save_to", type=_path, default=None, help="Also save the programme to this .toml file, to print it again for anyone.")
+@document_options
+def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, save_to: Path | None, output: Path | None,
+                brand_file: Path | None, paper: str | None, client: str | None, note: str | None, templates: Path | None,
+                content: Path | None, force: bool, dose: tuple[str, ...]) -> None:
+    """Make one handout with routines picked from any topics: -r TOPIC/ROUTINE … or a saved SAVED.toml.
+
+    \b
+    Examples:
+      handout program -r piriformis/side-stretch -r heel-pain/calf-stretch-wall --client "Sam Lee"
+      handout program -r side-stretch -r bridge --dose bridge.repeats=10 --save hip-week-1.toml
+      handout program hip-week-1.toml --client "Ana Ruiz"
+    """
+    from handout.build import Request
+    from handout.program import choose
+
+    spec, where = choose(saved, refs, title, note, content, _dose(dose))
+    if save_to is not None:
+        from handout.program import save
+
+        save(spec, save_to, force)
+        click.echo(f"saved {save_to}")
+    req = Request("program", "", brand_file=brand_file, paper=paper, client=client, note=note, templates=templates,
+                  content=content, program=spec, program_file=where)
+    _make(req, output, force)
+
+
 @cli.command("batch")
 @click.argument("csv_file", metavar="CSV", type=_path)
 @click.option("--topic", required=True, help="The topic for every row.")

@@ -228,3 +228,32 @@ class Inputs:
     routine: Routine | None
     client: str
     note: str
+    program: Program | None = None
+
+
+@dataclass(frozen=True)
+class ProgramItem:
+    """One routine of a programme as printed: its place, the topic it comes from, the client's dose in it."""
+
+    number: int
+    topic_id: str
+    topic_title: Markup
+    routine: Routine
+
+
+@dataclass(frozen=True)
+class Program:
+    """A programme made concrete: picked routines, and what their topics share, merged."""
+
+    title: str
+    note: str
+    items: tuple[ProgramItem, ...]
+    topics: tuple[Topic, ...]
+    #: warning signs over every topic, each line once: [0] get help now, [1] see a doctor soon
+    warnings: tuple[tuple[Markup, ...], ...]
+    disclaimers: tuple[Markup, ...]
+    log_days: int
+
+    @property
+    def routines(self) -> tuple[Routine, ...]:
+        return tuple(item.routine for item in self.items)

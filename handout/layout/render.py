@@ -66,6 +66,24 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         page.warn_unfit(g, brand)
         return data
     g = page.guide_geometry(brand.paper, brand, logo, fonts)
+    meta, lines = _long_meta(inputs)
+    data = document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
+    page.warn_unfit(g, brand)
+    return data
+
+
+def _long_meta(inputs: Inputs) -> tuple[document.Meta, dict[str, int]]:
+    """Metadata of a guide or a programme, and the line of each section title (to locate errors)."""
+    brand, topic, program = inputs.brand, inputs.topic, inputs.program
+    if program is not None:
+        meta = document.Meta(
+            title=program.title,
+            author=brand.name,
+            subject="Exercise programme: " + ", ".join(plain(r.title) for r in program.routines),
+            keywords=", ".join([*(f"{i.topic_id}/{i.routine.id}" for i in program.items), "exercise programme"]),
+            lang=topic.language,
+        )
+        return meta, {}
     meta = document.Meta(
         title=plain(topic.title),
         author=brand.name,
@@ -73,10 +91,7 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         keywords=", ".join([topic.id, *topic.routines, "self-care guide"]),
         lang=topic.language,
     )
-    lines = {plain(s.title): s.line for s in topic.sections}
-    data = document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
-    page.warn_unfit(g, brand)
-    return data
+    return meta, {plain(s.title): s.line for s in topic.sections}
 
 
 def check_glyphs(root: ET.Element, fonts: FontSet, inputs: Inputs) -> None:
