@@ -62,11 +62,11 @@ def check_paths(paths: list[Path], templates: Path | None = None) -> Report:
         elif path.suffix.lower() == ".md":
             files.append(("topic", path, ""))
         elif path.suffix.lower() == ".toml":
-            files.append(("brand", path, "--brand"))
+            files.append(("program", path, "") if _is_program(path) else ("brand", path, "--brand"))
         elif not os.path.lexists(path):
             report.errors.append(Problem(str(path), "does not exist", "check the path"))
         else:
-            report.errors.append(Problem(str(path), "is not a topic (.md) or brand (.toml) file"))
+            report.errors.append(Problem(str(path), "is not a topic (.md), brand or saved programme (.toml) file"))
     for kind, path, why in files:
         report.extend(_check_one(kind, path, why))
     if templates is not None:
@@ -86,6 +86,8 @@ def _is_dir(path: Path) -> bool:
 def _check_one(kind: str, path: Path, why: str) -> Report:
     """One file's report; a file that cannot even be checked is one error, not the end of the list."""
     try:
+        if kind == "program":
+            return check_program_file(path)
         return check_topic_file(path) if kind == "topic" else check_brand_file(path, why)
     except RecursionError:
         problem = Problem(str(path), "is nested too deeply to read", "simplify the file")
@@ -94,6 +96,18 @@ def _check_one(kind: str, path: Path, why: str) -> Report:
     except (OSError, ValueError) as exc:
         problem = Problem(str(path), f"could not be checked ({exc})", "check the file")
     return Report(errors=[problem], files=1)
+
+
+def _is_program(path: Path) -> bool:
+    """A .toml file is a saved programme when it has [[routine]] tables (a brand.toml never does)."""
+    return re.search(r"^\s*\[\[\s*routine\s*\]\]", _read_quietly(path), re.M) is not None
+
+
+def check_program_file(path: Path) -> Report:
+    from handout.load.content import topic_dirs
+    from handout.load.program import check_program
+
+    return Report(errors=check_program(path, topic_dirs(None)), files=1)
 
 
 def _caught(found: list[warnings.WarningMessage]) -> list[Problem]:

@@ -252,6 +252,8 @@ class Program:
     #: warning signs over every topic, each line once: [0] get help now, [1] see a doctor soon
     warnings: tuple[tuple[Markup, ...], ...]
     disclaimers: tuple[Markup, ...]
+    #: every topic's sources, each once (by address), in the order the topics come
+    sources: tuple[Source, ...]
     log_days: int
 
     @property

@@ -67,6 +67,7 @@ def assemble(spec: ProgramSpec, dirs: Sequence[Path], extra: Sequence[Setting] =
         topics=involved,
         warnings=merge_warnings(involved),
         disclaimers=tuple(_unique(t.disclaimer for t in involved)),
+        sources=tuple({(s.url or plain(s.title)): s for t in involved for s in t.sources}.values()),
         log_days=spec.log_days,
     )
 
@@ -197,13 +198,11 @@ def setting_text(s: Setting) -> str:
 
 def save(spec: ProgramSpec, path: Path, force: bool = False) -> None:
     """Write *spec* to *path* as TOML, atomically; never over a file that is not a saved programme."""
-    from handout.errors import OutputError
-    from handout.load.program import dump_program
-    from handout.write.output import write_text_atomic
+    from handout.load.program import MAGIC, dump_program
+    from handout.write.output import check_target, write_atomic
 
-    if path.suffix.lower() != ".toml" and not force:
-        raise OutputError("does not end in .toml", where=str(path), hint="name the programme something.toml, e.g. --save hip-week-1.toml")
-    write_text_atomic(path, dump_program(spec))
+    check_target(path, force, suffix=".toml", magic=MAGIC)
+    write_atomic(path, dump_program(spec).encode("utf-8"), magic=MAGIC)
 
 
 def _one_line(text: str, option: str, limit: int) -> str:

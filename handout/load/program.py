@@ -19,6 +19,8 @@ from handout.load.schema import INVALID, Ctx, ListOf, Number, Record, Spec, Text
 from handout.load.tomlfile import read_toml, toml_line
 from handout.model import Pick, ProgramSpec
 
+#: how every saved programme starts, so that --save never writes over some other file
+MAGIC = b"# A saved programme"
 DOSE_KEYS = ("hold", "repeats", "sides", "how_often")
 MAX_PICKS = 12
 DEFAULT_LOG_DAYS = 14
@@ -53,8 +55,27 @@ class Ref(Spec):
             return ctx.add(path, exc.problem.message, exc.problem.hint)
 
 
+class DoseValue(Spec):
+    """One dose value (``hold = "30s"``), checked as ``--dose`` checks it; kept as written."""
+
+    key: str = ""
+    required: bool = False
+
+    def check(self, value: Any, path: tuple[str | int, ...], ctx: Ctx) -> Any:
+        from handout.dose import check_value
+
+        text = Text(max_len=60).check(value, path, ctx)
+        if text is INVALID:
+            return INVALID
+        _, problem = check_value(self.key, text, ctx.where(path))
+        if problem is not None:
+            ctx.problems.append(problem)
+            return INVALID
+        return text
+
+
 def schema(dirs: Sequence[Path]) -> Record:
-    pick = Record({"ref": Ref(dirs=dirs), **{key: Text(max_len=60, required=False) for key in DOSE_KEYS}})
+    pick = Record({"ref": Ref(dirs=dirs), **{key: DoseValue(key=key) for key in DOSE_KEYS}})
     return Record(
         {
             "title": Text(max_len=80, hint="give the programme a title, e.g. title = \"Hip, week 1\""),
@@ -120,7 +141,7 @@ def dump_program(spec: ProgramSpec) -> str:
         return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
     lines = [
-        "# A saved programme. Print it for a client with:",
+        MAGIC.decode() + ". Print it for a client with:",
         "#   handout program THIS-FILE.toml --client \"Name\"",
         f"title = {q(spec.title)}",
     ]

@@ -26,9 +26,14 @@ PDF_MAGIC = b"%PDF-"
 MAX_NAME_BYTES = 255
 
 
-def check_target(path: Path, force: bool = False) -> None:
-    """Refuse targets that would lose someone's work, before any rendering is done."""
+def check_target(path: Path, force: bool = False, suffix: str = ".pdf", magic: bytes = PDF_MAGIC) -> None:
+    """Refuse targets that would lose someone's work, before any rendering is done.
+
+    An existing file is replaced only when it starts with *magic* (it is one of
+    ours: a PDF, a saved programme) or with *force*.
+    """
     where = str(path)
+    what = suffix.lstrip(".")
     name_problem = _name_problem(path)
     if name_problem:
         raise OutputError(name_problem, where=where, hint="choose a shorter, plain file name, e.g. -o handout.pdf")
@@ -39,19 +44,19 @@ def check_target(path: Path, force: bool = False) -> None:
         if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
             raise OutputError(open_error(exc), where=where, hint="choose another output file") from None
     if mode is not None and stat.S_ISDIR(mode):
-        raise OutputError("is a folder", where=where, hint="give a file name ending in .pdf, e.g. -o handout.pdf")
+        raise OutputError("is a folder", where=where, hint=f"give a file name ending in {suffix}")
     if mode is not None and not stat.S_ISREG(mode):
         # writing over a pipe, a device or a socket never ends well, --force or not
-        raise OutputError(f"is {kind_of(mode)}, not a file", where=where, hint="give the name of a new or existing .pdf file")
-    if path.suffix.lower() != ".pdf" and not force:
-        raise OutputError("does not end in .pdf", where=where, hint="name the output something.pdf, or add --force")
+        raise OutputError(f"is {kind_of(mode)}, not a file", where=where, hint=f"give the name of a new or existing {suffix} file")
+    if path.suffix.lower() != suffix and not force:
+        raise OutputError(f"does not end in {suffix}", where=where, hint=f"name it something{suffix}, or add --force")
     if mode is not None and not force:
         try:
-            head = read_start(path, len(PDF_MAGIC), error=OutputError)
+            head = read_start(path, len(magic), error=OutputError)
         except OutputError as exc:
             raise OutputError(exc.problem.message, where=where, hint="check the file's permissions") from None
-        if head != PDF_MAGIC:
-            raise OutputError("exists and is not a PDF; it would be overwritten", where=where, hint="choose another name, or add --force to replace it")
+        if head != magic:
+            raise OutputError(f"exists and is not a {what.upper()} file made by handout; it would be overwritten", where=where, hint="choose another name, or add --force to replace it")
     parent = _parent(path)
     try:
         parent_mode = os.stat(parent).st_mode
@@ -68,9 +73,10 @@ def check_target(path: Path, force: bool = False) -> None:
         raise OutputError(f"'{parent}' is {what}, not a folder", where=where, hint="choose another -o")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    if not data.startswith(PDF_MAGIC):
-        raise OutputError("internal error: refusing to write something that is not a PDF", where=str(path))
+def write_atomic(path: Path, data: bytes, magic: bytes = PDF_MAGIC) -> None:
+    """Put *data* at *path* in one step; *magic* is how such a file starts (a PDF by default)."""
+    if not data.startswith(magic):
+        raise OutputError("internal error: refusing to write something that is not what was asked for", where=str(path))
     name_problem = _name_problem(path)
     if name_problem:
         raise OutputError(name_problem, where=str(path), hint="choose a shorter, plain file name")
@@ -80,7 +86,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         existing = None
     if existing is not None and not stat.S_ISREG(existing):
         # checked again right before writing: os.replace would put the PDF in place of a device
-        raise OutputError(f"is {kind_of(existing)}, not a file", where=str(path), hint="give the name of a new or existing .pdf file")
+        raise OutputError(f"is {kind_of(existing)}, not a file", where=str(path), hint="give the name of a new or existing file")
     parent = _parent(path)
     mode = _mode_for(path)
     try:
