@@ -95,13 +95,21 @@ def _program_inputs(req: Request, client: str, note: str) -> Inputs:
 def _person_text(value: str | None, option: str, limit: int, problems: list[Problem]) -> str:
     if value is None:
         return ""
+    text, wrong, hint = person_text(value, limit, "type the text again (if it has accents, check that your terminal uses UTF-8)")
+    if wrong:
+        problems.append(Problem(option, wrong, hint))
+    return text
+
+
+def person_text(value: str, limit: int, retype: str) -> tuple[str, str, str]:
+    """A client's name or note with its spaces tidied, and what is wrong with it and what to do ("" if nothing)."""
     text = " ".join(value.split())
     bad = find_bad_char(value)
     if bad:
-        problems.append(Problem(option, f"contains {describe_bad_char(bad)}", "type the text again (if it has accents, check that your terminal uses UTF-8)"))
-    elif len(text) > limit:
-        problems.append(Problem(option, f"is {len(text)} characters long, more than the {limit} allowed", "shorten it"))
-    return text
+        return text, f"contains {describe_bad_char(bad)}", retype
+    if len(text) > limit:
+        return text, f"is {len(text)} characters long, more than the {limit} allowed", "shorten it"
+    return text, "", ""
 
 
 def merge(req: Request, inputs: Inputs) -> tuple[str, str]:

@@ -280,6 +280,8 @@ def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jo
     """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output,
     and the dose: hold, repeats, sides, how_often).
 
+    Commas, semicolons or tabs may separate the values; quote a value that contains them.
+
     \b
     Example CSV:
       client,note
@@ -288,7 +290,7 @@ def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jo
     """
     import os
 
-    from handout.batch import batch
+    from handout.batch import Stopped, batch
     from handout.build import Request
 
     base = Request("card" if routine else "guide", topic, routine=routine, brand_file=brand_file,
@@ -306,11 +308,17 @@ def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jo
         if bar is not None:
             bar.update(n)
 
+    stopped: Stopped | None = None
     try:
         summary = batch(csv_file, base, out_dir, workers, progress=tick, on_start=on_start)
+    except Stopped as exc:  # kill (SIGTERM): the workers are stopped too
+        stopped = exc
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    if stopped is not None:
+        click.echo("stopped; the files already written are whole, nothing was half-written", err=True)
+        sys.exit(stopped.code)
     for _row, message in summary.failed:
         click.echo(f"error: {message}", err=True)
     click.echo(f"{len(summary.written)} written, {len(summary.failed)} failed, in {summary.seconds:.1f} s ({out_dir})")
