@@ -48,7 +48,7 @@ class Request:
 
     def default_output(self) -> Path:
         if self.kind == "program":
-            from handout.batch import slug
+            from handout.write.names import slug
 
             return Path(f"{slug(self.client)}-program.pdf" if self.client else "program.pdf")
         if self.kind == "card":
