@@ -40,7 +40,7 @@ BAD = Path(__file__).resolve().parent / "data" / "bad"
 BRAND = (DATA / "brand.toml").read_text(encoding="utf-8")
 TOPIC = (BAD / "knee.md").read_text(encoding="utf-8")
 SENTINEL = "SENTINEL-7f3a-never-in-a-handout"
-TIMEOUT = 60
+TIMEOUT = 90  # generous: a loaded machine is slow, a hang is for ever
 MEMORY = 3 * 1024**3  # a read of /dev/zero or a bomb hits this long before the machine notices
 HAS_SVGLIB = True
 try:
@@ -369,12 +369,12 @@ CASES = [
     Case("deep-yaml-indent", _deep_yaml_indent, 1, rf"{TOPICS}:\d+: the values are nested more than 16 levels deep"),
     Case("hold-4301-digits", _long_hold, 1, rf"{TOPICS}:17: routines\.knee-bend\.dose\.hold_seconds: 9+\.\.\. is not a sensible time"),
     Case("repeats-5000-digits", _long_repeats, 1, rf"{TOPICS}:18: routines\.knee-bend\.dose\.repeats: is 5000 characters long"),
-    Case("topic-3-gb", _huge_topic, 1, rf"{TOPICS}: is \d+ KB; a topic file may be at most 512 KB", seconds=20),
+    Case("topic-3-gb", _huge_topic, 1, rf"{TOPICS}: is \d+ KB; a topic file may be at most 512 KB"),
     Case("topic-name-too-long", _topic_long_name, 1, r"k{20,}\.md: has a name that is too long", output=False),
     # the brand file
     Case("brand-is-a-pipe", _brand_fifo, 1, r"brand\.toml: is a named pipe, not a file"),
     Case("brand-is-dev-zero", _brand_dev_zero, 1, r"/dev/zero: is a device, not a file"),
-    Case("brand-2-gb", _brand_huge, 1, rf"{BRAND_AT}: is larger than 64 KB, too large for a brand file", seconds=20),
+    Case("brand-2-gb", _brand_huge, 1, rf"{BRAND_AT}: is larger than 64 KB, too large for a brand file"),
     Case("brand-4301-digit-number", _brand_long_number, 1, rf"{BRAND_AT}:3: holds a number far too long"),
     Case("brand-nested-5000-deep", _brand_deep, 1, rf"{BRAND_AT}: values are nested too deeply"),
     # the logo and fonts
@@ -384,7 +384,7 @@ CASES = [
     Case("logo-symlink-loop", _logo_loop, 1, rf"{BRAND_AT}:6: logo: 'logo\.png' is a symbolic link that loops"),
     Case("logo-nul-in-name", _logo_nul, 1, rf"{BRAND_AT}:6: logo: contains the invisible control character U\+0000"),
     Case("logo-name-too-long", _logo_long_name, 1, rf"{BRAND_AT}:6: logo: 'l+\.png' has a name that is too long"),
-    Case("logo-2-gb", _logo_huge, 1, rf"{BRAND_AT}:6: logo: 'logo\.png' is larger than 20 MB", seconds=20),
+    Case("logo-2-gb", _logo_huge, 1, rf"{BRAND_AT}:6: logo: 'logo\.png' is larger than 20 MB"),
     Case("font-is-a-pipe", _font_fifo, 1, rf"{BRAND_AT}:\d+: fonts\.regular: 'face\.ttf' is a named pipe, not a file"),
     Case("font-is-dev-zero-check", _font_dev_zero, 1, rf"{BRAND_AT}:\d+: fonts\.regular: 'face\.ttf' is a device, not a file", output=False),
     # SVG logos reaching outside themselves
@@ -397,8 +397,8 @@ CASES = [
     Case("svg-viewbox-inf", lambda s: s.svg_logo("viewbox-inf.svg"), 1, rf"{BRAND_AT}:6: logo: 'logo\.svg', line 1: viewBox=\"0 0 inf 100\" is not a number"),
     Case("svg-css-import", lambda s: s.svg_logo("css-import.svg"), 1, rf"{BRAND_AT}:6: logo: 'logo\.svg', line 2: refers to '\.\./secret/style\.css' outside the file"),
     Case("svg-css-url", lambda s: s.svg_logo("css-url.svg"), 1, rf"{BRAND_AT}:6: logo: 'logo\.svg', line 2: refers to '\.\./secret/other\.svg#paint' outside the file"),
-    Case("svg-300k-elements", _svg_many_elements, 1, rf"{BRAND_AT}:6: logo: 'logo\.svg' has more than 20,000 elements", seconds=30),
-    Case("svg-use-bomb", _svg_use_bomb, 1, rf"{BRAND_AT}:6: logo: 'logo\.svg' repeats its parts \(<use>\) more than 5,000 times", seconds=30),
+    Case("svg-300k-elements", _svg_many_elements, 1, rf"{BRAND_AT}:6: logo: 'logo\.svg' has more than 20,000 elements"),
+    Case("svg-use-bomb", _svg_use_bomb, 1, rf"{BRAND_AT}:6: logo: 'logo\.svg' (repeats its parts \(<use>\) more than 2,000 times|takes more than 5 seconds to draw)"),
     Case("svg-data-picture-bomb", _svg_data_bomb, 1, rf"{BRAND_AT}:6: logo: 'logo\.svg', line 2: a picture is (100000x100000 pixels, )?too large"),
     Case("svg-not-an-svg", _svg_not_svg, 1, rf"{BRAND_AT}:6: logo: 'logo\.svg' is not an SVG image"),
     # outputs
@@ -568,3 +568,4 @@ def test_a_legal_long_name_is_not_made_too_long_by_the_temporary_file(tmp_path: 
     ran = run_cli(["guide", "piriformis", "-o", str(out)], cwd=tmp_path)
     assert_clean(ran, 0, r"wrote ")
     assert read_pdf(out).pages >= 1
+

@@ -182,6 +182,7 @@ def test_paragraph_text(text: str) -> None:
 
 @SETTINGS
 @given(items=st.lists(ANY_LINE.map(one_line), min_size=0, max_size=60))
+@example(items=["0", "#", "## two", "# **bold**"])
 def test_bullet_lists(items: list[str]) -> None:
     body = "Para list:\n\n" + "\n".join(f"- {item}" for item in items) if items else "Para empty."
     check(lambda: render_topic(topic_text(body=body)), *items)

@@ -155,9 +155,10 @@ def _load_svg(data: bytes, path: Path, where: str) -> Picture:
 
 
 #: the most element renderings (``<use>`` copies included), ``<use>`` copies, and seconds one
-#: logo may take (svglib itself stops at 10,000 copies and quietly leaves the rest out)
+#: logo may take (svglib itself stops at 10,000 copies and quietly leaves the rest out;
+#: each copy costs about a millisecond)
 MAX_SVG_NODES = 50_000
-MAX_SVG_USES = 5_000
+MAX_SVG_USES = 2_000
 MAX_SVG_SECONDS = 5.0
 
 

@@ -93,7 +93,7 @@ def locate(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, str]:
     if env:
         return Path(env), ENV_VAR
     local = (cwd or Path.cwd()) / "brand.toml"
-    if local.is_file():
+    if os.path.lexists(local):  # a pipe or a folder by that name is reported, not passed over
         return local, "./brand.toml"
     return default_brand_path(), "built-in"
 

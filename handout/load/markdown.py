@@ -132,10 +132,13 @@ def parse_body(text: str, first_line: int, file: str) -> tuple[list[RawBlock], l
             kind = "bullets" if tok.type == "bullet_list_open" else "numbers"
             items: list[Markup] = []
             depth = 0
+            hashes = ""  # an item such as "- # 1" parses as a heading: it is printed as written
             j = i
             while True:
                 t = tokens[j]
-                if t.type in ("bullet_list_open", "ordered_list_open"):
+                if t.type == "heading_open":
+                    hashes = "#" * int(t.tag[1])
+                elif t.type in ("bullet_list_open", "ordered_list_open"):
                     depth += 1
                     if depth == 2:
                         problems.append(Problem(where(t), "lists inside lists are not supported", "make it one flat list"))
@@ -144,7 +147,9 @@ def parse_body(text: str, first_line: int, file: str) -> tuple[list[RawBlock], l
                     if depth == 0:
                         break
                 elif t.type == "inline" and depth == 1:
-                    items.append(_render_inline(t.children or []))
+                    text = _render_inline(t.children or [])
+                    items.append(Markup(f"{hashes} {text}".strip()) if hashes else text)
+                    hashes = ""
                 j += 1
             current.append(RawBlock(kind, line, items=items))
             i = j + 1
