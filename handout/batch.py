@@ -89,6 +89,20 @@ def _sets(name: str) -> Apply:
     return lambda req, value: replace(req, **{name: value})
 
 
+def _program(text: str, where: str, problems: list[Problem]) -> Path | None:
+    from handout.load.files import is_regular
+
+    path = Path(text)
+    if path.suffix.lower() != ".toml" or not is_regular(path):
+        problems.append(Problem(where, f"'{text}' is not a saved programme file", "give the path of a .toml file made with 'handout program … --save FILE', relative to the CSV file"))
+        return None
+    return path
+
+
+def _set_program(req: Request, path: Path) -> Request:
+    return replace(req, kind="program", program_file=str(path))
+
+
 def _add_dose(req: Request, value: Any) -> Request:
     return replace(req, dose=(*req.dose, value))  # after --dose, so a filled-in cell wins
 
@@ -99,6 +113,7 @@ class Column:
     check: Check
     apply: Apply | None  # None: the batch itself uses the value (the file name)
     required: str = ""  # what to do when the cell is empty; "" when it may be empty
+    relative: bool = False  # the cell names a file, relative to the CSV file's folder
 
 
 COLUMNS: dict[str, Column] = {c.name: c for c in (
@@ -106,6 +121,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("note", _text(MAX_NOTE), _sets("note")),
     Column("routine", _routine, _sets("routine")),
     Column("output", _as_is, None),
+    Column("program", _program, _set_program, relative=True),
     *(Column(key, _dose(key), _add_dose) for key in DOSE_KEYS),
 )}
 
@@ -250,7 +266,7 @@ def read_jobs(csv_path: Path, base: Request, out_dir: Path) -> tuple[list[Job], 
             raise InputError(f"has more than {MAX_ROWS} rows", where=where, hint="split it into smaller files")
         problems = _row_problems(f"{where}:{line}", cells, header, delimiter)
         if not problems:
-            job = _job(f"{where}:{line}", line, dict(zip(header, cells)), base, out_dir, used, problems)
+            job = _job(f"{where}:{line}", line, dict(zip(header, cells)), base, out_dir, used, problems, csv_path.parent)
             if job is not None:
                 jobs.append(job)
                 used.add(name_key(job.output.name))
@@ -274,7 +290,7 @@ def _row_problems(where: str, cells: list[str], header: list[Column | None], del
 
 
 def _job(where: str, line: int, cells: dict[Column | None, str], base: Request, out_dir: Path, used: set[str],
-         problems: list[Problem]) -> Job | None:
+         problems: list[Problem], folder: Path = Path(".")) -> Job | None:
     """The row's job, or ``None`` with what is wrong added to *problems*."""
     req = base
     given = ""
@@ -284,6 +300,8 @@ def _job(where: str, line: int, cells: dict[Column | None, str], base: Request, 
             if column.required:
                 problems.append(Problem(where, f"{column.name} is empty", column.required))
             continue
+        if column.relative:
+            text = str(folder / text)
         value = column.check(text, f"{where}: column '{column.name}'", problems)
         if value is None:
             continue  # what is wrong is in problems
@@ -291,9 +309,13 @@ def _job(where: str, line: int, cells: dict[Column | None, str], base: Request, 
             req = column.apply(req, value)
         elif column.name == "output":
             given = value
+    if req.kind == "program" and (req.routine or len(req.dose) > len(base.dose)):
+        problems.append(Problem(where, "has a programme and also a routine or a dose", "a programme holds its routines and doses: leave the routine and dose columns empty in its row"))
+    if req.kind != "program" and not req.topic and not problems:
+        problems.append(Problem(where, "says neither which topic nor which programme", "give --topic TOPIC on the command line, or a saved programme in the 'program' column"))
     if problems:
         return None
-    kind: Kind = "card" if req.routine else "guide"
+    kind: Kind = "program" if req.kind == "program" else "card" if req.routine else "guide"
     req = replace(req, kind=kind)
     if given:
         name = given if given.lower().endswith(".pdf") else given + ".pdf"
@@ -305,7 +327,10 @@ def _job(where: str, line: int, cells: dict[Column | None, str], base: Request, 
             problems.append(Problem(f"{where}: column 'output'", f"'{name}' is used by an earlier row", "give each row its own output name"))
             return None
     else:
-        stem = f"{req.topic}-{req.routine}-{slug(req.client or '')}" if kind == "card" else f"{req.topic}-{slug(req.client or '')}"
+        stem = {
+            "card": f"{req.topic}-{req.routine}-{slug(req.client or '')}",
+            "program": f"{slug(req.client or '')}-program",
+        }.get(kind, f"{req.topic}-{slug(req.client or '')}")
         name, i = f"{stem}.pdf", 2
         while name_key(name) in used:
             name, i = f"{stem}-{i}.pdf", i + 1
@@ -482,7 +507,8 @@ def batch(csv_path: Path, base: Request, out_dir: Path, workers: int,
             raise InputError("has no rows", where=str(csv_path), hint="add one line per client under the header line")
         summary = Summary(failed=list(bad))
         if jobs:
-            warm_up(base)
+            if base.topic:
+                warm_up(base)
             make_out_dir(out_dir)
         on_start(len(jobs))
         for row, path, error in run(jobs, workers, progress):

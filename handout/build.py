@@ -44,7 +44,7 @@ class Request:
     content: Path | None = None
     dose: tuple[Setting, ...] = ()  # the client's own dose, from --dose or batch columns
     program: ProgramSpec | None = None  # the routines of a programme (kind "program")
-    program_file: str = ""  # where the programme came from, to locate its mistakes
+    program_file: str = ""  # where the programme came from (read from there when program is None)
 
     def default_output(self) -> Path:
         if self.kind == "program":
@@ -84,8 +84,13 @@ def load_inputs(req: Request) -> Inputs:
 def _program_inputs(req: Request, client: str, note: str) -> Inputs:
     from handout.program import assemble
 
-    assert req.program is not None
-    program = assemble(req.program, topic_dirs(req.content), req.dose, where=req.program_file)
+    dirs = topic_dirs(req.content)
+    spec = req.program
+    if spec is None:  # a saved programme named by a batch row: read it here
+        from handout.load.program import load_program
+
+        spec = load_program(Path(req.program_file), dirs)
+    program = assemble(spec, dirs, req.dose, where=req.program_file)
     brand = load_brand(req.brand_file)
     if req.paper:
         brand = replace(brand, paper=req.paper)

@@ -264,7 +264,7 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
 
 @cli.command("batch")
 @click.argument("csv_file", metavar="CSV", type=_path)
-@click.option("--topic", required=True, help="The topic for every row.")
+@click.option("--topic", default=None, help="The topic for every row (not needed when every row names a saved programme).")
 @click.option("--routine", default=None, help="Make a card of this routine (default: the full guide). A 'routine' column overrides it per row.")
 @click.option("--out", "out_dir", type=_dir, default=Path("handouts"), show_default=True, help="Folder for the PDFs.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: the number of cores).")
@@ -275,10 +275,10 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
 @click.option("--content", type=_dir, default=None, help="Your own content folder.")
 @click.option("--dose", "dose", multiple=True, metavar="[ROUTINE.]KEY=VALUE",
               help="A dose for every row (repeatable); the columns hold, repeats, sides, how_often set it per row.")
-def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
+def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
               paper: str | None, size: str | None, templates: Path | None, content: Path | None, dose: tuple[str, ...]) -> None:
     """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output,
-    and the dose: hold, repeats, sides, how_often).
+    program (a saved programme .toml, instead of --topic), and the dose: hold, repeats, sides, how_often).
 
     Commas, semicolons or tabs may separate the values; quote a value that contains them.
 
@@ -293,7 +293,7 @@ def batch_cmd(csv_file: Path, topic: str, routine: str | None, out_dir: Path, jo
     from handout.batch import Stopped, batch
     from handout.build import Request
 
-    base = Request("card" if routine else "guide", topic, routine=routine, brand_file=brand_file,
+    base = Request("card" if routine else "guide", topic or "", routine=routine, brand_file=brand_file,
                    paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose))
     workers = jobs or os.cpu_count() or 1
     bar: Any = None

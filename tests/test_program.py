@@ -130,3 +130,24 @@ def test_check_reads_a_saved_programme_and_lists_every_mistake(run, tmp_path: Pa
     assert result.exit_code == 1
     assert "bad.toml:3: routine[1].ref: there is no routine 'bridg' in any topic; did you mean 'bridge'?" in result.output
     assert "bad.toml:4: routine[1].hold: 'x' is not a hold time" in result.output
+
+
+def test_a_batch_row_can_name_a_saved_programme(run, tmp_path: Path) -> None:
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "hip.toml").write_text('title = "Hip, week 1"\n[[routine]]\nref = "side-stretch"\nrepeats = "5"\n'
+                                     '[[routine]]\nref = "heel-pain/foot-roll"\n', encoding="utf-8")
+    (folder / "bad.toml").write_text('title = "x"\n[[routine]]\nref = "bridg"\n', encoding="utf-8")
+    (folder / "day.csv").write_text("client,program,note\nSam Lee,hip.toml,Gently\nAna Ruiz,missing.toml,\n"
+                                    "Bo Chen,bad.toml,\nCy Dee,hip.toml,\n", encoding="utf-8")
+    result = run("batch", str(folder / "day.csv"), "--out", "out", "--jobs", "1")
+    assert result.exit_code == 1
+    assert f"{folder / 'day.csv'}:3: column 'program': '{folder / 'missing.toml'}' is not a saved programme file" in result.output
+    assert f"{folder / 'day.csv'}:4: {folder / 'bad.toml'}:3: routine[1].ref: there is no routine 'bridg'" in result.output
+    assert "says neither" not in result.output
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["cy-dee-program.pdf", "sam-lee-program.pdf"]
+    text = read_pdf(tmp_path / "out" / "sam-lee-program.pdf").text
+    assert "Prepared for Sam Lee" in text and "Hip, week 1" in text and "Gently" in text
+    assert plain(PIRI.routines["side-stretch"].title) in text and plain(HEEL.routines["foot-roll"].title) in text
+    assert "5 times" in text
