@@ -154,10 +154,12 @@ def test_no_client_lines_unless_asked(cards: dict[str, PdfFacts]) -> None:
 
 # ---------------------------------------------------------------- does not fit
 
+LONG_NOTE = "Go slowly and breathe out as you sink onto the ball. " * 5
+
 
 def test_routine_too_long_for_the_card_raises_layout_error(letter_brand: Path) -> None:
     with pytest.raises(LayoutError) as info:
-        render(Request("card", "piriformis", routine="tennis-ball-lying", brand_file=letter_brand, card_size="3x5"))
+        render(Request("card", "piriformis", routine="tennis-ball-lying", brand_file=letter_brand, card_size="3x5", note=LONG_NOTE))
     message = str(info.value)
     assert "does not fit" in message
     m = re.search(r"(\d+(?:\.\d+)?)\s*in\b", message)
@@ -167,7 +169,7 @@ def test_routine_too_long_for_the_card_raises_layout_error(letter_brand: Path) -
 
 
 def test_routine_too_long_from_the_command_line(run, tmp_path: Path, brand_file: Path) -> None:
-    result = run("card", "piriformis", "tennis-ball-lying", "--size", "3x5", "--brand", brand_file)
+    result = run("card", "piriformis", "tennis-ball-lying", "--size", "3x5", "--brand", brand_file, "--note", LONG_NOTE)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output

@@ -146,7 +146,7 @@ MISTAKES = {
     "bad size": lambda tmp: ["card", "piriformis", "side-stretch", "--size", "9x9"],
     "missing brand": lambda tmp: ["guide", "piriformis", "--brand", str(tmp / "nope.toml")],
     "broken brand": lambda tmp: ["guide", "piriformis", "--brand", str(_broken_brand(tmp))],
-    "card too small": lambda tmp: ["card", "piriformis", "tennis-ball-lying", "--size", "3x5"],
+    "card too small": lambda tmp: ["card", "piriformis", "tennis-ball-lying", "--size", "3x5", "--note", "Go slowly. " * 27],
     "output not pdf": lambda tmp: ["guide", "piriformis", "-o", "notes.txt"],
     "output folder missing": lambda tmp: ["guide", "piriformis", "-o", "no/such/dir/x.pdf"],
     "templates not a folder": lambda tmp: ["guide", "piriformis", "--templates", "missing-templates"],

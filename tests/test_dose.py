@@ -101,7 +101,7 @@ def test_guide_sets_the_dose_of_the_named_routines_only(run, tmp_path: Path, bra
     result = run("guide", "piriformis", "--brand", brand_file, "--dose", "side-stretch.hold=20-30s",
                  "--dose", "side-stretch.repeats=4", "--dose", "belly-dancer.how_often=three times a day", "-o", "guide.pdf")
     assert result.exit_code == 0, result.output
-    side = page_with(tmp_path / "guide.pdf", "Side stretch")
+    side = page_with(tmp_path / "guide.pdf", "20\u201330 seconds")  # the page of its dose box
     _, _, _, _, start = box_of(side, "Side stretch")
     _, _, _, _, hold_at = box_of(side, "HOLD", after=start)
     v_left, _, _, v_top, _ = box_of(side, "20\u201330 seconds", after=hold_at)

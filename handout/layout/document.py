@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from reportlab import rl_config
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
-from handout.errors import LayoutError, warn
+from handout.errors import LayoutError
 from handout.layout.images import Picture
 from handout.layout.measure import stacked_height
 from handout.layout.page import Geometry, draw_footer, draw_header, draw_page_label, numbered_canvas
@@ -27,9 +27,6 @@ from handout.model import Brand
 rl_config.invariant = 1
 rl_config.trustedHosts = None
 rl_config.trustedSchemes = []
-
-#: a card fuller than this gets a warning: it will look crowded
-CARD_FULL_WARNING = 0.97
 
 
 @dataclass(frozen=True)
@@ -111,33 +108,57 @@ def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, 
     return buf.getvalue()
 
 
-def build_card(make_story: Callable[[], list[Flowable]], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None,
-               meta: Meta, where: str, size_name: str) -> bytes:
-    """One card page; refuse, saying by how much, if the routine does not fit.
+def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[Theme], g: Geometry, brand: Brand,
+               logo: Picture | None, meta: Meta, where: str, size_name: str, front_floor: float = 12.0) -> bytes:
+    """A card: the front, and when the routine is too long for it, the back too (never more).
 
-    The card is built straight away; only when it runs onto a second page is a
-    fresh copy of the story measured, to say how much room is missing.
+    *themes* go from the largest type to the smallest allowed on this size. The
+    largest type of at least *front_floor* points with which everything fits on
+    the front is used; failing that, the largest with which front and back hold
+    it. If even the smallest cannot, say by how much it is too long.
     """
+    _, _, fw, fh = g.frame
+    for th in themes:
+        if th.body_size < front_floor:
+            break
+        story = make_story(th)
+        if stacked_height(story, fw, fh) <= fh:
+            data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
+            if pages == 1:
+                return data
+    for th in themes:
+        try:
+            data, pages = _card_pdf(make_story(th), g, brand, th, logo, meta, where)
+        except LayoutError:  # the start of the routine is taller than the front
+            continue
+        if pages <= 2:
+            return data
+    _, _, _, bh = g.back_frame
+    over = max(1.0, stacked_height(make_story(themes[-1]), fw, fh) - fh - bh)
+    raise LayoutError(
+        f"does not fit on the front and back of a {size_name} card: it needs about {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
+        where=where,
+        hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
+    )
+
+
+def _card_pdf(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta,
+              where: str) -> tuple[bytes, int]:
+    """The card's PDF and its number of pages."""
     buf = io.BytesIO()
     doc = _doc(buf, g, meta)
-    doc.addPageTemplates([_branded_page(g, brand, theme, logo, numbered=False)])
+
+    x, y, w, h = g.back_frame
+    back = PageTemplate(id="back", frames=[Frame(x, y, w, h, id="back", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)],
+                        )
+    front = _branded_page(g, brand, theme, logo, numbered=False)
+    front.autoNextPageTemplate = "back"
+    doc.addPageTemplates([front, back])
     try:
-        doc.build(make_story())
+        doc.build(story)
     except RLLayoutError as exc:
         raise _layout_error(exc, doc.section, where) from None
-    _, _, fw, fh = g.frame
-    if doc.page > 1:
-        over = max(1.0, stacked_height(make_story(), fw, fh) - fh)
-        raise LayoutError(
-            f"does not fit on a {size_name} card: it needs {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
-            where=where,
-            hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
-        )
-    frame = doc.frame
-    used = (frame._y1 + frame._height - frame._topPadding) - frame._y
-    if used > fh * CARD_FULL_WARNING:
-        warn(where, f"fills {used / fh:.0%} of the {size_name} card and will look crowded", "consider a bigger --size or a shorter note")
-    return buf.getvalue()
+    return buf.getvalue(), doc.page
 
 
 def _layout_error(exc: RLLayoutError, section: str, where: str) -> LayoutError:

@@ -217,6 +217,8 @@ def packed_lines(items: Sequence[tuple[str, str]], width: float, max_lines: int,
 # -- page bands -----------------------------------------------------------------------
 
 MARGIN = 0.5 * INCH
+#: a card narrower than 4.5 in: inside what home printers print, and 6 mm or more from a cut
+SMALL_CARD_MARGIN = 0.25 * INCH
 MM = INCH / 25.4
 PAPER_SIZES: dict[str, tuple[float, float]] = {
     "letter": (8.5 * INCH, 11 * INCH),
@@ -252,6 +254,7 @@ class Kind:
     footer_size: float
     numbered: bool
     small: bool
+    edge: float = MARGIN  # the top and bottom margin
 
     @property
     def content_w(self) -> float:
@@ -271,7 +274,8 @@ def guide_kind(paper: str) -> Kind:
 def card_kind(size: str) -> Kind:
     w, h = CARD_SIZES[size]
     small = w < 4.5 * INCH
-    return Kind(size, (w, h), MARGIN, (0.28 if small else 0.32) * INCH, 10 if small else 11, 8, False, small)
+    margin = SMALL_CARD_MARGIN if small else MARGIN
+    return Kind(size, (w, h), margin, (0.28 if small else 0.32) * INCH, 10 if small else 11, 8, False, small, margin)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     PageBreak,
     Paragraph,
     Spacer,
@@ -31,10 +30,15 @@ from reportlab.platypus.flowables import HRFlowable
 
 from handout.errors import TemplateError
 from handout.layout.columns import TwoColumns
+from handout.layout.flow import Box, Group, Panel, continued_heading, may_break_before
+from handout.layout.marks import WarningMark
 from handout.layout.measure import height
-from handout.layout.styles import Theme
+from handout.layout.styles import MUTED, Theme
 
 LINK_SCHEMES = ("https", "mailto", "tel")
+MUTED_HEX = f"#{MUTED.hexval()[2:]}"
+#: the last line of the first part of a box that goes on to the next page
+CONTINUES = "Continues on the next page \u2192"
 
 
 def escape(text: str) -> str:
@@ -95,7 +99,7 @@ class Builder:
         self.template = template
         self.styles = theme.styles
         self._alert = 0
-        self._item_styles: dict[tuple[str, str, bool], ParagraphStyle] = {}
+        self._item_styles: dict[tuple[str, str, bool, bool], ParagraphStyle] = {}
 
     # -- entry point -------------------------------------------------------
     def story(self, root: ET.Element) -> list[Flowable]:
@@ -164,12 +168,13 @@ class Builder:
 
     def item_style(self, base: str, kind: str, last: bool = False) -> ParagraphStyle:
         """A list-item style: hanging indent, bullet or number in the brand colour."""
-        key = (base, kind, last)
+        alert = self._alert > 0
+        key = (base, kind, last, alert)
         if key not in self._item_styles:
             parent = self.styles[base]
             size = self.theme.body_size
             fonts = self.theme.fonts
-            indent = {"bullets": 1.3, "numbers": 1.8, "steps": 1.8}[kind] * size
+            indent = {"bullets": 1.3, "numbers": 1.8, "steps": 1.6}[kind] * size
             extra = {"spaceAfter": parent.spaceAfter + size * 0.4} if last else {}
             self._item_styles[key] = ParagraphStyle(
                 f"{base}:{kind}",
@@ -178,7 +183,7 @@ class Builder:
                 bulletIndent=0,
                 bulletFontName=fonts.regular if kind == "bullets" else fonts.bold,
                 bulletFontSize=parent.fontSize * (1.05 if kind == "steps" else 1.0),
-                bulletColor=self.theme.text,
+                bulletColor=self.theme.alert if alert else self.theme.text,
                 **extra,
             )
         return self._item_styles[key]
@@ -191,8 +196,8 @@ def _section_title(f: Flowable) -> str:
     """The section a flowable starts, if it starts one (a heading, or a group or box led by one)."""
     if isinstance(f, Heading):
         return f._outline
-    if isinstance(f, KeepTogether):
-        return next((c._outline for c in f._content if isinstance(c, Heading)), "")
+    if isinstance(f, Group):
+        return next((c._outline for c in f.content if isinstance(c, Heading)), "")
     return str(getattr(f, "starts_section", ""))
 
 
@@ -203,35 +208,66 @@ def _leads_in(f: Flowable) -> bool:
     return False
 
 
+def _intro(f: Flowable) -> bool:
+    """A plain paragraph (not a list item) that may introduce a routine after a heading."""
+    return isinstance(f, Paragraph) and not f.bulletText and not _leads_in(f)
+
+
 #: at least this many body lines of a block must fit under its heading
 MIN_LINES_AFTER_HEADING = 3
+#: a heading's introduction of at most this many lines stays with the routine after it
+MAX_INTRO_LINES = 8
 
 
 def glue(flowables: list[Flowable], width: float, line: float) -> list[Flowable]:
     """Keep headings and lead-in lines on the same page as what they introduce.
 
-    A block that never splits (a routine, a box) moves with its heading as one
-    group. Before a block that can split (a list, a paragraph), a conditional
-    page break asks for room for the heading plus its first few lines
-    (*line* is the body text's line height).
+    Before a group (a routine, a box), the headings and a short introduction
+    join the group, so they move, and split, with it. Before a block that can
+    split (a list, a paragraph), a conditional page break asks for room for the
+    heading plus its first few lines (*line* is the body text's line height).
     """
     out: list[Flowable] = []
-    pending: list[Flowable] = []
-    for f in flowables:
-        if _leads_in(f):
-            pending.append(f)
+    i, n = 0, len(flowables)
+    while i < n:
+        if not _leads_in(flowables[i]):
+            out.append(flowables[i])
+            i += 1
             continue
-        if not pending:
-            out.append(f)
-        elif isinstance(f, KeepTogether):
-            out.append(KeepTogether([*pending, *f._content]))
+        j = i
+        while j < n and _leads_in(flowables[j]):
+            j += 1
+        pending = flowables[i:j]
+        k, intro_h = j, 0.0  # the short paragraphs after the headings
+        while k < n and _intro(flowables[k]) and intro_h + height(flowables[k], width) <= MAX_INTRO_LINES * line:
+            intro_h += height(flowables[k], width)
+            k += 1
+        nxt = flowables[k] if k < n else None
+        if isinstance(nxt, Group) and _deeper(nxt.content[0], pending):
+            out.append(Group([*pending, *flowables[j:k], *nxt.content], nxt.continued))
+            i = k + 1
+            continue
+        if j == n:
+            out.extend(pending)
+            break
+        f = flowables[j]
+        need = sum(height(p, width) + p.getSpaceAfter() for p in pending)
+        # a block that splits needs room for its first lines only (a list: its first two items)
+        if getattr(f, "first_items", False):
+            firsts = [g for g in flowables[j : j + 2] if getattr(g, "first_items", False)]
+            need += sum(height(g, width) + g.getSpaceAfter() for g in firsts)
         else:
-            need = sum(height(p, width) + p.getSpaceAfter() for p in pending)
-            # a block that splits needs room for its first lines only; no need to measure it all
             need += MIN_LINES_AFTER_HEADING * line if _splits(f) else height(f, width)
-            out.extend([CondPageBreak(need), *pending, f])
-        pending = []
-    return out + pending
+        out.extend([CondPageBreak(need), *pending, f])
+        i = j + 1
+    return out
+
+
+def _deeper(first: Flowable, pending: list[Flowable]) -> bool:
+    """Whether a group starting with *first* belongs under the *pending* headings (not a section of its own)."""
+    if not getattr(first, "lead_in", False):
+        return True
+    return int(getattr(first, "level", 9)) > min(int(getattr(p, "level", 9)) for p in pending)
 
 
 def _splits(f: Flowable) -> bool:
@@ -264,6 +300,7 @@ def _heading(level: int) -> Handler:
         else:
             para = Paragraph(text, style)
         para.lead_in = True
+        para.level = level
         return [para]
 
     return handle
@@ -294,10 +331,16 @@ def _list(ordered: bool) -> Handler:
             paras = [Paragraph(t, style, bulletText=m) for t, m in zip(texts, marks, strict=True)]
             return [TwoColumns(paras, gap=b.theme.body_size, space_after=b.theme.body_size * 0.4)]
         last = len(items) - 1
-        return [
+        paras = [
             Paragraph(t, b.item_style(base, kind, last=i == last), bulletText=m)
             for i, (t, m) in enumerate(zip(texts, marks, strict=True))
         ]
+        for p in paras[:2]:
+            p.first_items = True  # a list that splits keeps at least its first two items together
+        if steps:  # a routine may go on to the next page before its third step or a later one (never before its dose)
+            for p in paras[2:]:
+                may_break_before(p)
+        return paras
 
     return handle
 
@@ -317,34 +360,29 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     if kind == "alert":
         b._alert += 1
     try:
-        content = b._children(el, inner_w)  # a box never splits: no need to glue
+        content = b._children(el, inner_w)  # no glue: the box splits only where marked below
     finally:
         if kind == "alert":
             b._alert -= 1
     if not content:
         return []
-    table = Table([[content]], colWidths=[width])
-    table.starts_section = next((_section_title(c) for c in content if _section_title(c)), "")
-    commands: list[tuple[object, ...]] = [
-        ("BACKGROUND", (0, 0), (-1, -1), fill),
-        ("LINEBEFORE", (0, 0), (0, -1), 4, bar),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad + 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.4),
-    ]
-    if kind == "alert":
-        commands.append(("BOX", (0, 0), (-1, -1), 1.25, b.theme.alert))
-    table.setStyle(TableStyle(commands))
-    table.spaceBefore = b.theme.body_size * 0.6
-    table.spaceAfter = b.theme.body_size * 0.8
-    return [table]
+    for prev, f in zip(content, content[1:]):  # a long box may split between its blocks and list items
+        if not _leads_in(prev) and not getattr(f, "first_items", False):
+            may_break_before(f)
+    panel = Panel(fill, bar, b.theme.alert if kind == "alert" else None, (pad + 4, pad, pad * 0.8, pad * 0.4),
+                  b.theme.body_size * 0.6, b.theme.body_size * 0.8)
+    continues = Paragraph(f"<i>{CONTINUES}</i>", b.styles["small"])
+    box = Box(content, panel, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize), continues)
+    box.starts_section = next((_section_title(c) for c in content if _section_title(c)), "")
+    return [box]
 
 
 def _keep(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
-    # no glue inside: the whole group stays together anyway, and ReportLab
-    # mis-measures a KeepTogether nested in another
-    return [KeepTogether(b._children(el, width))]
+    # no glue inside: the whole group stays together anyway
+    content = b._children(el, width)
+    if not content:
+        return []
+    return [Group(content, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize))]
 
 
 def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
@@ -412,6 +450,36 @@ def _qr(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     return [code]
 
 
+STOP_LEAD = re.compile(r"^(stop(?: if| and| now)?)\b", re.IGNORECASE)
+
+
+def _stop(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    """A stop rule: a warning mark and the sentence on a tinted line; its first words in bold."""
+    text = b.inline(el)
+    if not text:
+        return []
+    text = STOP_LEAD.sub(r"<b>\1</b>", text, count=1)
+    style = b.style(el, "stop")
+    assert isinstance(style, ParagraphStyle)
+    size = b.theme.body_size
+    mark = WarningMark(size * 0.95, b.theme.alert)
+    table = Table([[mark, Paragraph(text, style)]], colWidths=[mark.width + size * 0.55, None])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), b.theme.alert_tint),
+        ("LINEBEFORE", (0, 0), (0, -1), 2.5, b.theme.alert),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, -1), size * 0.4),
+        ("LEFTPADDING", (1, 0), (1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), size * 0.4),
+        ("TOPPADDING", (0, 0), (-1, -1), size * 0.3),
+        ("TOPPADDING", (0, 0), (0, -1), size * 0.3 + (style.leading - size) / 2 + size * 0.02),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.3),
+    ]))
+    table.spaceBefore = style.spaceBefore
+    table.spaceAfter = style.spaceAfter
+    return [table]
+
+
 def _spacer(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     try:
         height = float(el.get("height", "6"))
@@ -447,6 +515,7 @@ BLOCKS: dict[str, Handler] = {
     "box": _box,
     "keep": _keep,
     "dose": _dose,
+    "stop": _stop,
     "spacer": _spacer,
     "qr": _qr,
     "rule": _rule,
@@ -466,6 +535,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "box": {"style"},
     "keep": set(),
     "dose": {"note"},
+    "stop": {"style"},
     "item": {"label", "mark"},
     "spacer": {"height"},
     "qr": {"href", "label", "size"},

@@ -1,11 +1,14 @@
 """Pages: paper and card sizes, the branded header and footer, page numbers.
 
 Every page carries the clinic's logo and name at the top and its contact
-details at the bottom; a guide also shows "Page N of M". Margins are at least
-half an inch, which home and office printers can print. How tall the header
-and footer are for a brand (a wide logo's own row, a tall logo's width, the
-footer's lines) is planned in :mod:`handout.layout.fit`; this module draws it.
-A brand with nothing for the footer gets no footer rule.
+details at the bottom; a guide also shows "Page N of M". Guide margins are
+half an inch; a card narrower than 4.5 in keeps 0.25 in (6.4 mm), still inside
+what home printers print and at least the 6 mm from a cut that print shops ask
+for. The back of a card (a long routine goes on there) has no header or
+footer: the routine's title, repeated with "(continued)", starts it. How tall
+the header and footer are for a brand (a wide logo's own row, a tall logo's
+width, the footer's lines) is planned in :mod:`handout.layout.fit`; this module
+draws it. A brand with nothing for the footer gets no footer rule.
 """
 
 from __future__ import annotations
@@ -26,6 +29,22 @@ from handout.layout.styles import MUTED, Theme, tint
 from handout.model import Brand
 
 __all__ = ["CARD_SIZES", "DEFAULT_CARD", "MARGIN", "PAGE_LABEL", "PAPER_SIZES", "Geometry", "card_geometry", "guide_geometry"]
+
+#: body text sizes (pt) tried for a card, largest first. The largest of at least CARD_FRONT_FLOOR
+#: with which the routine fits on the front is used (one side is easier to print and to use than
+#: two); if none does, it goes on to the back, at the largest size with which front and back hold it
+CARD_BODY_SIZES: dict[str, tuple[float, ...]] = {
+    "3x5": (12.0, 11.5, 11.0, 10.5),
+    "4x6": (12.0, 11.5),
+    "a6": (12.0, 11.5),
+    "5x8": (13.0, 12.5, 12.0),
+    "half-letter": (14.0, 13.5, 13.0, 12.5, 12.0),
+    "a5": (14.0, 13.5, 13.0, 12.5, 12.0),
+}
+#: the smallest body text (pt) a card may use to keep its routine on one side (default 12)
+CARD_FRONT_FLOOR: dict[str, float] = {"3x5": 11.0, "4x6": 11.5, "a6": 11.5}
+#: line height over type size on cards: a little tighter on the smallest (more text to a side)
+CARD_LEADING: dict[str, float] = {"3x5": 1.14, "4x6": 1.17, "a6": 1.17}
 
 
 @dataclass(frozen=True)
@@ -56,11 +75,22 @@ class Geometry:
         return self.kind.footer_size
 
     @property
+    def edge(self) -> float:
+        """The top and bottom margin."""
+        return self.kind.edge
+
+    @property
     def frame(self) -> tuple[float, float, float, float]:
         w, h = self.size
         x = self.side
-        y = MARGIN + self.footer
-        return x, y, w - 2 * self.side, h - MARGIN - self.header - y
+        y = self.edge + self.footer
+        return x, y, w - 2 * self.side, h - self.edge - self.header - y
+
+    @property
+    def back_frame(self) -> tuple[float, float, float, float]:
+        """The frame of a card's back: no header and no footer, the margins only."""
+        x, _, fw, _ = self.frame
+        return x, self.edge, fw, self.size[1] - 2 * self.edge
 
 
 def guide_geometry(paper: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA) -> Geometry:
@@ -97,7 +127,7 @@ def warn_unfit(g: Geometry, brand: Brand) -> None:
 def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: Picture | None) -> None:
     """Logo and clinic name at the top (a wide logo on a row of its own), and a rule under them."""
     w, h = g.size
-    top = h - MARGIN
+    top = h - g.edge
     x = g.side
     b = g.bands
     text_top = top
@@ -170,14 +200,14 @@ def draw_footer(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, numbere
 
 
 def _footer_rule_y(g: Geometry) -> float:
-    return MARGIN + g.footer - fit.footer_gap(g.kind)
+    return g.edge + g.footer - fit.footer_gap(g.kind)
 
 
 def draw_page_label(canvas: Canvas, g: Geometry, theme: Theme, n: int, total: int) -> None:
     """"Page N of M" on the footer's first line (or alone at the bottom when there is no footer)."""
     w, _ = g.size
     size = g.footer_size
-    y = _footer_rule_y(g) - size - 3 if g.bands.footer_lines else MARGIN
+    y = _footer_rule_y(g) - size - 3 if g.bands.footer_lines else g.edge
     canvas.setFillColor(MUTED)
     canvas.setFont(theme.fonts.regular, size)
     canvas.drawRightString(w - g.side, y, PAGE_LABEL.format(n=n, total=total))

@@ -12,7 +12,7 @@ from handout.layout import document, page
 from handout.layout.fonts import FontSet, font_set
 from handout.layout.images import Picture, load_picture
 from handout.layout.markup import Builder, parse
-from handout.layout.styles import theme
+from handout.layout.styles import Theme, theme
 from handout.load.files import MB, read_text
 from handout.model import plain
 
@@ -42,10 +42,9 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
     fonts = font_set(brand.fonts, brand.display_path)
     root = parse(markup, template)
     check_glyphs(root, fonts, inputs)
-    th = theme(fonts, brand.primary, brand.accent, compact=kind == "card")
     logo = logo_for(brand)
 
-    def make_story() -> list[Flowable]:
+    def make_story(th: Theme) -> list[Flowable]:
         story = Builder(th, g.frame[2], template).story(root)
         if not story:
             raise LayoutError("the document is empty: the template printed nothing inside <document>", where=template, hint="check its {% if %} conditions and loops")
@@ -62,12 +61,16 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
             keywords=f"{topic.id}, {routine.id}, self-care card",
             lang=topic.language,
         )
-        data = document.build_card(make_story, g, brand, th, logo, meta, f"{topic.path}: routines.{routine.id}", size)
+        leading = page.CARD_LEADING.get(size, 0.0)
+        themes = [theme(fonts, brand.primary, brand.accent, scale=body / 12, compact=True, leading=leading) for body in page.CARD_BODY_SIZES[size]]
+        data = document.build_card(make_story, themes, g, brand, logo, meta, f"{topic.path}: routines.{routine.id}", size,
+                                   front_floor=page.CARD_FRONT_FLOOR.get(size, 12.0))
         page.warn_unfit(g, brand)
         return data
     g = page.guide_geometry(brand.paper, brand, logo, fonts)
     meta, lines = _long_meta(inputs)
-    data = document.build_guide(make_story(), g, brand, th, logo, meta, str(topic.path), lines)
+    th = theme(fonts, brand.primary, brand.accent)
+    data = document.build_guide(make_story(th), g, brand, th, logo, meta, str(topic.path), lines)
     page.warn_unfit(g, brand)
     return data
 

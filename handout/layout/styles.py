@@ -55,9 +55,12 @@ class Theme:
         return tint(self.accent, 0.22)
 
 
-@lru_cache(maxsize=16)
-def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact: bool = False) -> Theme:
-    """Styles for a brand; *compact* tightens the spacing (not the type size) for cards."""
+@lru_cache(maxsize=64)
+def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact: bool = False, leading: float = 0.0) -> Theme:
+    """Styles for a brand; *compact* tightens the spacing (not the type size) for cards.
+
+    *leading* (line height over type size) is 1.25, or 1.2 when compact, unless given.
+    """
     p = colors.HexColor(primary)
     a = colors.HexColor(accent)
     text = fit.readable(primary)
@@ -73,7 +76,7 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         base: dict[str, object] = {
             "fontName": fonts.regular,
             "fontSize": size,
-            "leading": size * (1.2 if compact else 1.25),
+            "leading": size * (leading or (1.2 if compact else 1.25)),
             "textColor": INK,
             "alignment": TA_LEFT,
             "spaceAfter": size * 0.5 * gap,
