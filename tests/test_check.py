@@ -229,3 +229,17 @@ def test_reading_level_library_stays_out_of_other_commands(tmp_path: Path) -> No
         assert proc.returncode == 0, proc.stderr[-2000:]
         loaded = any(re.search(r"\|\s*textstat$", line) for line in proc.stderr.splitlines())
         assert loaded == expect, f"handout {' '.join(args)}: textstat loaded={loaded}"
+
+
+def test_layout_stage_does_not_import_the_pipeline() -> None:
+    """handout.layout reads shared records from handout.model, never from handout.build."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "handout" / "layout").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in ("handout.build", "handout.batch", "handout.cli"):
+                offenders.append(f"{path.name}: from {node.module}")
+            if isinstance(node, ast.Import) and any(a.name in ("handout.build", "handout.batch") for a in node.names):
+                offenders.append(f"{path.name}: import")
+    assert offenders == []
