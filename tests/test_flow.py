@@ -287,3 +287,38 @@ def test_the_stop_rule_leads_with_stop_in_bold_after_a_warning_mark() -> None:
         assert b"Bold" in buf.value
     finally:
         doc.close()
+
+
+# ---------------------------------------------------------------- markup
+
+
+def test_a_list_item_with_two_paragraphs_is_one_bullet(tmp_path: Path) -> None:
+    text = (ROOT / "tests" / "data" / "bad" / "knee.md").read_text(encoding="utf-8")
+    text += "\n## Tips {#tips}\n\n- Warm up first.\n\n  Then stretch gently.\n- Rest when it hurts.\n"
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "knee.md").write_text(text, encoding="utf-8")
+    facts = read_pdf(render(Request("guide", "knee", content=tmp_path / "topics")))
+    tips = facts.text[facts.text.index("Tips") : facts.text.index("Sources")]
+    assert "Warm up first. Then stretch gently." in tips
+    assert tips.count("\u2022") == 2, tips[:200]
+
+
+def test_a_new_element_is_one_registered_handler() -> None:
+    from reportlab.platypus import Paragraph
+
+    from handout.layout import markup
+    from handout.layout.fonts import HELVETICA
+    from handout.layout.styles import theme
+
+    def shout(b: markup.Builder, el: object, width: float) -> list[object]:
+        return [Paragraph(b.inline(el).upper(), b.styles["body"])]  # type: ignore[arg-type]
+
+    markup.register("shout", shout, ["tone"])  # type: ignore[arg-type]
+    try:
+        th = theme(HELVETICA, "#1F5F7A", "#E0A526")
+        story = markup.Builder(th, 400, "test").story(markup.parse('<document><shout tone="loud">hello</shout></document>', "test"))
+        assert [p.getPlainText() for p in story] == ["HELLO"]
+        with pytest.raises(Exception, match="has no attribute 'volume'"):
+            markup.Builder(th, 400, "test").story(markup.parse('<document><shout volume="2">x</shout></document>', "test"))
+    finally:
+        del markup.BLOCKS["shout"], markup.ATTRIBUTES["shout"]

@@ -4,14 +4,17 @@ Templates produce a small XML vocabulary (documented in ``templates/README.md``)
 This module is its only reader: it checks every element and attribute, escapes
 every piece of text again for ReportLab's paragraph parser, lets through only
 ``<b>``, ``<i>``, ``<br/>`` and safe links, and turns each element into
-flowables. A new kind of block is one new entry in ``BLOCKS``.
+flowables. A new kind of block is one handler, registered with
+:func:`register` (from the module that draws it) or listed in ``BLOCKS``.
+A handler may mark a flowable with :func:`handout.layout.flow.may_break_before`
+to let a routine or box go on to the next page just before it.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 from markupsafe import escape as _escape
@@ -542,3 +545,15 @@ ATTRIBUTES: dict[str, set[str]] = {
     "rule": set(),
     "pagebreak": {"if-less-than"},
 }
+
+
+def register(tag: str, handler: Handler, attributes: Iterable[str] = (), children: Mapping[str, Iterable[str]] | None = None) -> None:
+    """Make ``<tag>`` a layout element drawn by *handler*, with the *attributes* it accepts.
+
+    *children* names the attributes of child elements the handler reads itself
+    (like ``<item>`` inside ``<dose>``). Registering a tag again replaces it.
+    """
+    BLOCKS[tag] = handler
+    ATTRIBUTES[tag] = set(attributes)
+    for child, names in (children or {}).items():
+        ATTRIBUTES[child] = set(names)

@@ -131,6 +131,7 @@ def parse_body(text: str, first_line: int, file: str) -> tuple[list[RawBlock], l
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             kind = "bullets" if tok.type == "bullet_list_open" else "numbers"
             items: list[Markup] = []
+            parts: list[Markup] = []  # the paragraphs of the current item: one item, lines apart
             depth = 0
             hashes = ""  # an item such as "- # 1" parses as a heading: it is printed as written
             j = i
@@ -146,9 +147,13 @@ def parse_body(text: str, first_line: int, file: str) -> tuple[list[RawBlock], l
                     depth -= 1
                     if depth == 0:
                         break
+                elif t.type == "list_item_close" and depth == 1:
+                    if parts:
+                        items.append(Markup("<br/>").join(parts))
+                    parts = []
                 elif t.type == "inline" and depth == 1:
                     text = _render_inline(t.children or [])
-                    items.append(Markup(f"{hashes} {text}".strip()) if hashes else text)
+                    parts.append(Markup(f"{hashes} {text}".strip()) if hashes else text)
                     hashes = ""
                 j += 1
             current.append(RawBlock(kind, line, items=items))
