@@ -322,3 +322,19 @@ def test_a_new_element_is_one_registered_handler() -> None:
             markup.Builder(th, 400, "test").story(markup.parse('<document><shout volume="2">x</shout></document>', "test"))
     finally:
         del markup.BLOCKS["shout"], markup.ATTRIBUTES["shout"]
+
+
+def test_a_space_filling_flowable_counts_with_its_least_height() -> None:
+    """A card's picture that takes the room left must not push the routine on to the back."""
+    from reportlab.platypus import Flowable, Spacer
+
+    from handout.layout.measure import stacked_height
+
+    class Filler(Flowable):  # type: ignore[misc]
+        fills_space = True
+        min_h = 30.0
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            return aW, aH - 1
+
+    assert stacked_height([Spacer(10, 100), Filler()], 200, 500) == 130

@@ -24,11 +24,15 @@ def height(f: Flowable, width: float, available: float = 10_000) -> float:
 
 
 def stacked_height(story: list[Flowable], width: float, available: float) -> float:
-    """Height the flowables take stacked in one frame (space between them included)."""
+    """Height the flowables take stacked in one frame (space between them included).
+
+    A flowable that takes the room left below it (one with ``fills_space`` true, like
+    a card's picture) counts with the least height it needs, its ``min_h``.
+    """
     total = 0.0
     previous_after = 0.0
     for i, f in enumerate(story):
-        h = height(f, width, available)
+        h = float(f.min_h) if getattr(f, "fills_space", False) else height(f, width, available)
         before = f.getSpaceBefore() if i else 0.0
         total += max(before, previous_after) + h
         previous_after = f.getSpaceAfter()
