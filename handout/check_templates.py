@@ -72,14 +72,34 @@ def check_templates(folder: Path) -> Report:
     if report.errors:
         return report
     seen: set[str] = set()
-    for path in list_topics(topic_dirs(None)).values():
-        topic = load_topic(path)
+
+    def add(problems: list[Problem]) -> None:
+        for problem in problems:
+            if str(problem) not in seen:
+                seen.add(str(problem))
+                report.errors.append(problem)
+
+    topics = [load_topic(path) for path in list_topics(topic_dirs(None)).values()]
+    for topic in topics:
         for kind, routine in [("guide", None), *(("card", r) for r in topic.routines)]:
-            for problem in _render(kind, dirs, topic, routine, report):
-                if str(problem) not in seen:
-                    seen.add(str(problem))
-                    report.errors.append(problem)
+            add(_render(kind, dirs, topic, routine, report))
+    if any((d / f"program{TEMPLATE_SUFFIX}").is_file() for d in dirs):
+        add(_render_program(dirs, topics, report))
     return report
+
+
+def _render_program(dirs: tuple[Path, ...], topics: list[Topic], report: Report) -> list[Problem]:
+    """The programme template, with the first routine of each built-in topic."""
+    from handout.load.content import topic_dirs
+    from handout.model import Pick, ProgramSpec
+    from handout.program import assemble
+
+    spec = ProgramSpec("Sample programme", tuple(Pick(f"{t.id}/{next(iter(t.routines))}") for t in topics[:3]), note=SAMPLE_NOTE)
+    try:
+        program = assemble(spec, topic_dirs(None))
+    except HandoutError as exc:
+        return exc.problems
+    return _render("program", dirs, program.topics[0], None, report, program=program)
 
 
 def _syntax(folder: Path, dirs: tuple[Path, ...]) -> list[Problem]:
@@ -134,13 +154,15 @@ def _unclosed_block(env: Any, source: str) -> tuple[str, int] | None:
     return stack[-1] if stack else None
 
 
-def _render(kind: str, dirs: tuple[Path, ...], topic: Topic, routine_id: str | None, report: Report) -> list[Problem]:
+def _render(kind: str, dirs: tuple[Path, ...], topic: Topic, routine_id: str | None, report: Report,
+            program: Any = None) -> list[Problem]:
+    """Render one template as a build would (the same variables), then read its markup."""
     from handout.merge.templates import TEMPLATE_SUFFIX, render, template_path
 
     routine = topic.routines[routine_id] if routine_id else None
     try:
         markup = render(kind, dirs, extensions=EXTENSIONS, topic=topic, brand=SAMPLE_BRAND, routine=routine,
-                        client=SAMPLE_CLIENT, note=SAMPLE_NOTE)
+                        client=SAMPLE_CLIENT, note=SAMPLE_NOTE, program=program)
     except HandoutError as exc:
         return exc.problems
     template = template_path(dirs, kind + TEMPLATE_SUFFIX)

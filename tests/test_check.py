@@ -15,6 +15,8 @@ from conftest import BRAND_TOML, ROOT, make_png, write_brand
 TOPIC = (ROOT / "content" / "piriformis.md").read_text(encoding="utf-8")
 GUIDE = (ROOT / "templates" / "guide.xml.j2").read_text(encoding="utf-8")
 CARD = (ROOT / "templates" / "card.xml.j2").read_text(encoding="utf-8")
+SOURCES = {name: (ROOT / "templates" / name).read_text(encoding="utf-8")
+           for name in ("guide.xml.j2", "card.xml.j2", "program.xml.j2", "_blocks.xml.j2")}
 
 
 def topic_file(folder: Path, text: str = TOPIC, name: str = "piriformis.md") -> Path:
@@ -156,6 +158,8 @@ PLANTED = {
     "unclosed-tag": ("guide.xml.j2", '<p style="lead">{{ topic.summary }}</p>', '<p style="lead">{{ topic.summary }}', "<p> is not closed"),
     "unclosed-block": ("guide.xml.j2", "{% if topic.subtitle %}", "{% if topic.subtitle %}{% if client %}", "{% if %} is never closed"),
     "broken-expression": ("guide.xml.j2", "<title>{{ topic.title }}</title>", "<title>{{ topic.title }</title>", "template syntax error"),
+    "program-misspelt-variable": ("program.xml.j2", "<title>{{ program.title }}</title>", "<title>{{ program.titel }}</title>", "no attribute 'titel'"),
+    "macro-unknown-style": ("_blocks.xml.j2", '<p style="purpose">{{ r.purpose }}</p>', '<p style="porpose">{{ r.purpose }}</p>', "'porpose' is not a paragraph style"),
     "card-unknown-attribute": ("card.xml.j2", '<p style="purpose">', '<p style="purpose" align="left">', "<p> has no attribute 'align'"),
 }
 
@@ -163,7 +167,7 @@ PLANTED = {
 @pytest.mark.parametrize("case", list(PLANTED), ids=list(PLANTED))
 def test_check_templates_finds_planted_mistake_at_its_line(run, tmp_path: Path, case: str) -> None:
     name, find, replace, message = PLANTED[case]
-    source = GUIDE if name == "guide.xml.j2" else CARD
+    source = SOURCES[name]
     assert source.count(find) == 1
     folder = tmp_path / "mine"
     folder.mkdir()
