@@ -357,6 +357,24 @@ def _out_under_file2(s: Setup) -> list[str]:
     return ["guide", "piriformis", "-o", str(s.tmp / "afile" / "x.pdf")]
 
 
+def _undecodable_name(s: Setup) -> list[str]:
+    folder = s.topic(TOPIC)
+    name = os.fsdecode(b"caf\xe9.md")  # Latin-1 bytes on a UTF-8 system
+    (folder / name).write_text(TOPIC, encoding="utf-8")
+    return ["list", "--content", str(folder)]
+
+
+def _undecodable_check(s: Setup) -> list[str]:
+    folder = s.topic(TOPIC, os.fsdecode(b"caf\xe9.md"))
+    return ["check", str(folder / os.fsdecode(b"caf\xe9.md"))]
+
+
+def _unlistable_folder(s: Setup) -> list[str]:
+    folder = s.topic(TOPIC)
+    s.link(folder / "loop", "loop")
+    return ["guide", "knee", "--content", str(folder / "loop"), "--brand", str(s.plain_brand())]
+
+
 TOPICS = r"topics/knee\.md"
 BRAND_AT = r"clinic/brand\.toml"
 
@@ -370,6 +388,9 @@ CASES = [
     Case("hold-4301-digits", _long_hold, 1, rf"{TOPICS}:17: routines\.knee-bend\.dose\.hold_seconds: 9+\.\.\. is not a sensible time"),
     Case("repeats-5000-digits", _long_repeats, 1, rf"{TOPICS}:18: routines\.knee-bend\.dose\.repeats: is 5000 characters long"),
     Case("topic-3-gb", _huge_topic, 1, rf"{TOPICS}: is \d+ KB; a topic file may be at most 512 KB"),
+    Case("topic-name-not-utf8-listed", _undecodable_name, 0, r"(?m)^warning: .*topics/caf.*\.md: has a name that is not valid text \(rename it\); skipped", output=False),
+    Case("topic-name-not-utf8-checked", _undecodable_check, 1, r"topics/caf.*\.md: has a name that is not valid text \(rename it\)", output=False),
+    Case("content-folder-loops", _unlistable_folder, 1, r"topics/loop: is not a folder"),
     Case("topic-name-too-long", _topic_long_name, 1, r"k{20,}\.md: has a name that is too long", output=False),
     # the brand file
     Case("brand-is-a-pipe", _brand_fifo, 1, r"brand\.toml: is a named pipe, not a file"),
@@ -569,3 +590,47 @@ def test_a_legal_long_name_is_not_made_too_long_by_the_temporary_file(tmp_path: 
     assert_clean(ran, 0, r"wrote ")
     assert read_pdf(out).pages >= 1
 
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def bloated_cmap(font: bytes) -> bytes:
+    """*font* with every range of its character maps widened (to 0-65535, or to 0-2^32 in a
+    32-bit map): a few changed bytes that would have ReportLab build a table of billions of
+    characters."""
+    import struct
+
+    data = bytearray(font)
+    (num_tables,) = struct.unpack_from(">H", data, 4)
+    cmap = next(off for tag, _, off, _ in (struct.unpack_from(">4sIII", data, 12 + 16 * i) for i in range(num_tables)) if tag == b"cmap")
+    (count,) = struct.unpack_from(">H", data, cmap + 2)
+    changed = 0
+    for i in range(count):
+        sub = cmap + struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)[2]
+        fmt = struct.unpack_from(">H", data, sub)[0]
+        if fmt == 12:
+            (groups,) = struct.unpack_from(">I", data, sub + 12)
+            for g in range(groups):
+                struct.pack_into(">II", data, sub + 16 + 12 * g, 0, 0xFFFFFFFF)
+            changed += 1
+        if fmt != 4:
+            continue
+        segs = struct.unpack_from(">H", data, sub + 6)[0] // 2
+        for k in range(segs):
+            struct.pack_into(">H", data, sub + 14 + 2 * k, 0xFFFF)
+            struct.pack_into(">H", data, sub + 16 + 2 * segs + 2 * k, 0)
+        changed += 1
+    assert changed, "the font has no format 4 character map"
+    return bytes(data)
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="needs DejaVu Sans")
+def test_a_font_whose_character_map_claims_billions_is_refused(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    s = Setup(tmp_path, tmp_path_factory.mktemp("odd"))
+    fonts = "\n[fonts]\n" + "".join(f'{k} = "face.ttf"\n' for k in ("regular", "bold", "italic", "bold_italic"))
+    brand = s.brand(BRAND.replace('logo = "logo.svg"\n', "") + fonts)
+    (s.clinic / "face.ttf").write_bytes(bloated_cmap(DEJAVU.read_bytes()))
+    ran = run_cli(["guide", "piriformis", "--brand", str(brand), "-o", str(tmp_path / "x.pdf")], cwd=s.odd)
+    assert_clean(ran, 1, rf"{BRAND_AT}:\d+: fonts\.regular: 'face\.ttf' cannot be used as a font \(its character map claims [\d,]+ characters\)")
+    assert not (tmp_path / "x.pdf").exists()

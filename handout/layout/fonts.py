@@ -86,6 +86,13 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_
             data = read_bytes(path, limit=MAX_FONT_BYTES, what="font", error=BrandError)
         except BrandError as exc:
             raise BrandError(f"'{path.name}' {exc.problem.message}", where=where, hint=exc.problem.hint) from None
+        too_many = _cmap_too_large(data)
+        if too_many:
+            raise BrandError(
+                f"'{path.name}' cannot be used as a font (its character map claims {too_many:,} characters)",
+                where=where,
+                hint="the file is damaged or not a real font; download the font again",
+            )
         try:
             font = TTFont(name, io.BytesIO(data))
         except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error, OverflowError, MemoryError, RecursionError) as exc:
@@ -105,3 +112,55 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path, brand_
     addMapping(family, 1, 1, names[3])
     pdfmetrics.registerFontFamily(family, normal=names[0], bold=names[1], italic=names[2], boldItalic=names[3])
     return FontSet(names[0], names[1], names[2], names[3], names[0], frozenset(coverage or ()))
+
+
+#: more characters than Unicode has: a character map claiming this many is damaged or hostile
+MAX_MAPPED = 0x110000
+
+
+def _cmap_too_large(data: bytes) -> int:
+    """How many characters the font's character map claims, when that is more than
+    :data:`MAX_MAPPED`; else 0.
+
+    ReportLab expands every range of the map into a dictionary, so a few bytes
+    claiming the range 0 to 2^32 would take all the memory there is. Only the
+    range headers are read here; anything this cannot read is left to ReportLab.
+    """
+    try:
+        base = struct.unpack_from(">I", data, 12)[0] if data[:4] == b"ttcf" else 0
+        (num_tables,) = struct.unpack_from(">H", data, base + 4)
+        cmap = None
+        for i in range(num_tables):
+            tag, _, offset, _ = struct.unpack_from(">4sIII", data, base + 12 + 16 * i)
+            if tag == b"cmap":
+                cmap = offset
+        if cmap is None:
+            return 0
+        version, count = struct.unpack_from(">HH", data, cmap)
+        if count == 0 and version != 0:
+            count = version  # ReportLab reads a swapped header this way too
+        worst = 0
+        for i in range(count):
+            sub = cmap + struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)[2]
+            worst = max(worst, _mapped(data, sub))
+        return worst if worst > MAX_MAPPED else 0
+    except struct.error:
+        return 0
+
+
+def _mapped(data: bytes, sub: int) -> int:
+    (fmt,) = struct.unpack_from(">H", data, sub)
+    total = 0
+    if fmt == 4:
+        seg_count = struct.unpack_from(">H", data, sub + 6)[0] // 2
+        ends = struct.unpack_from(f">{seg_count}H", data, sub + 14)
+        starts = struct.unpack_from(f">{seg_count}H", data, sub + 16 + 2 * seg_count)
+        total = sum(max(0, e - s + 1) for s, e in zip(starts, ends))
+    elif fmt in (12, 13):
+        (groups,) = struct.unpack_from(">I", data, sub + 12)
+        for g in range(min(groups, (len(data) - sub) // 12 + 1)):
+            start, end = struct.unpack_from(">II", data, sub + 16 + 12 * g)
+            total += max(0, end - start + 1)
+            if total > MAX_MAPPED:
+                break
+    return total

@@ -110,10 +110,10 @@ def find_topic(topic_id: str, dirs: Sequence[Path]) -> Path:
 
 def load_topic(path: Path) -> Topic:
     """Read and validate *path*; raise :class:`ValidationFailed` listing every problem."""
-    from handout.load.files import problem_with, stamp
+    from handout.load.files import NOT_TEXT, is_text, problem_with, stamp
 
     found = stamp(path)
-    why = problem_with(path)
+    why = problem_with(path) if is_text(path) else NOT_TEXT
     if found is None or why is not None:
         raise ContentError(why or "cannot be read", where=str(path), hint="give the path of a topic .md file")
     topic, problems, notes = _load_cached(path, *found)
@@ -126,10 +126,10 @@ def load_topic(path: Path) -> Topic:
 
 
 def check_topic(path: Path) -> list[Problem]:
-    from handout.load.files import problem_with, stamp
+    from handout.load.files import NOT_TEXT, is_text, problem_with, stamp
 
     found = stamp(path)
-    why = problem_with(path)
+    why = problem_with(path) if is_text(path) else NOT_TEXT
     if found is None or why is not None:
         return [Problem(str(path), why or "cannot be read", "give the path of a topic .md file")]
     return list(_load_cached(path, *found)[1])

@@ -173,16 +173,28 @@ def regular_files(folder: Path, suffix: str) -> tuple[list[Path], list[tuple[Pat
     try:
         with os.scandir(folder) as it:
             names = sorted(e.name for e in it if e.name.endswith(suffix) and not e.name.startswith("."))
-    except OSError:
-        return [], []
+    except OSError as exc:
+        return [], [(folder, open_error(exc))]
     for name in names:
         path = folder / name
-        why = problem_with(path)
+        why = NOT_TEXT if not is_text(name) else problem_with(path)
         if why is None:
             found.append(path)
         else:
             skipped.append((path, why))
     return found, skipped
+
+
+NOT_TEXT = "has a name that is not valid text (rename it)"
+
+
+def is_text(name: Path | str) -> bool:
+    """False for a file name holding bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        str(name).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def stamp(path: Path | str) -> tuple[int, int] | None:
