@@ -634,3 +634,20 @@ def test_a_font_whose_character_map_claims_billions_is_refused(tmp_path: Path, t
     ran = run_cli(["guide", "piriformis", "--brand", str(brand), "-o", str(tmp_path / "x.pdf")], cwd=s.odd)
     assert_clean(ran, 1, rf"{BRAND_AT}:\d+: fonts\.regular: 'face\.ttf' cannot be used as a font \(its character map claims [\d,]+ characters\)")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_large_flat_cmyk_jpeg_logo_prints(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Found by fuzzing the image loader: flat CMYK artwork, scaled down, was saved as PNG (which holds no CMYK)."""
+    from PIL import ImageDraw
+
+    s = Setup(tmp_path, tmp_path_factory.mktemp("odd"))
+    brand = s.brand(logo="logo.jpg")
+    image = Image.new("CMYK", (2400, 800), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle((100, 100, 2300, 700), fill=(200, 40, 0, 60))
+    image.save(s.clinic / "logo.jpg", quality=95)
+    out = tmp_path / "guide.pdf"
+    ran = run_cli(["guide", "piriformis", "--brand", str(brand), "-o", str(out)], cwd=s.odd)
+    assert_clean(ran, 0, r"wrote .*guide\.pdf")
+    found = pypdf.PdfReader(out).pages[0].images[0].image.convert("RGB")
+    r, g, b = found.getpixel((found.width // 2, found.height // 2))
+    assert b > r + 60, f"the logo's blue box prints blue, not {(r, g, b)}"

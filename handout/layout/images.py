@@ -125,6 +125,8 @@ def _load_raster(data: bytes, path: Path, max_w: float, max_h: float, where: str
     if image.mode in ("RGB", "L", "CMYK") and _is_photo(image):
         image.save(buf, format="JPEG", quality=88)
     else:
+        if image.mode == "CMYK":  # flat CMYK artwork (a print shop's JPEG): PNG holds no CMYK
+            image = image.convert("RGB")
         image.save(buf, format="PNG")
     buf.seek(0)
     return Picture(aspect, reader=ImageReader(buf))
