@@ -95,6 +95,17 @@ def test_every_guide_page_but_the_last_is_full(topic_id: str, branded: bool, pap
     assert not low, f"pages less than {MIN_FILL:.0%} full: {', '.join(low)} (all: {', '.join(f'{f:.0%}' for f in full)})"
 
 
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_every_programme_page_but_the_last_is_full(paper: str) -> None:
+    from handout.model import Pick, ProgramSpec
+
+    picks = tuple(Pick(f"{t}/{r}") for t, r in ROUTINES)  # every built-in routine
+    req = Request("program", ROUTINES[0][0], paper=paper, program=ProgramSpec(title="Everything", picks=picks))
+    full = fills(req)
+    low = [f"page {n}: {f:.0%}" for n, f in enumerate(full[:-1], start=1) if f < MIN_FILL]
+    assert not low, f"pages less than {MIN_FILL:.0%} full: {', '.join(low)} (all: {', '.join(f'{f:.0%}' for f in full)})"
+
+
 @pytest.mark.parametrize("topic_id", sorted(TOPICS))
 def test_a_section_heading_and_its_intro_stay_with_its_first_routine(topic_id: str) -> None:
     topic = TOPICS[topic_id]

@@ -13,8 +13,9 @@ then open the changed PNGs and look at them before committing. On a mismatch the
 test writes the actual page and a difference image to ``tests/renders/failed/``
 (not checked in) and prints their paths.
 
-Cases come from the built-in content folder: the guide of every topic, and every
-routine's card at the default size and at the small sizes.
+Cases come from the built-in content folder: the guide of every topic, every
+routine's card at the default size and at the small sizes, and a programme of
+the first routine of every topic.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PIL import Image, ImageChops
 from conftest import ROOT
 from handout.build import Request, render
 from handout.load.content import list_topics, load_topic
+from handout.model import Pick, ProgramSpec
 
 RENDERS = ROOT / "tests" / "renders"
 FAILED = RENDERS / "failed"
@@ -48,11 +50,17 @@ MAX_MEAN = 1.5
 
 
 def cases() -> Iterator[tuple[str, Request]]:
+    firsts = []
     for topic_id, path in list_topics([ROOT / "content"]).items():
         yield f"{topic_id}-guide", Request("guide", topic_id)
-        for routine_id in load_topic(path).routines:
+        routines = list(load_topic(path).routines)
+        firsts.append(f"{topic_id}/{routines[0]}")
+        for routine_id in routines:
             for size in CARD_SIZES:
                 yield f"{topic_id}-{routine_id}-{size}", Request("card", topic_id, routine=routine_id, card_size=size)
+    # a programme: the first routine of every topic, with their warning signs and sources merged
+    spec = ProgramSpec(title="Your exercise programme", picks=tuple(Pick(ref) for ref in firsts))
+    yield "programme", Request("program", firsts[0].split("/")[0], program=spec)
 
 
 CASES = dict(cases())

@@ -370,7 +370,7 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     if not content:
         return []
     for prev, f in zip(content, content[1:]):  # a long box may split between its blocks and list items
-        if not _leads_in(prev) and not getattr(f, "first_items", False):
+        if not _leads_in(prev):
             may_break_before(f)
     panel = Panel(fill, bar, b.theme.alert if kind == "alert" else None, (pad + 4, pad, pad * 0.8, pad * 0.4),
                   b.theme.body_size * 0.6, b.theme.body_size * 0.8)
