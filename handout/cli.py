@@ -13,10 +13,11 @@ from typing import Any
 
 import click
 
+from handout import sizes
 from handout.errors import HandoutError, HandoutWarning
 
-PAPERS = ("letter", "a4")
-CARD_SIZES = ("3x5", "4x6", "5x8", "a6", "a5", "half-letter")
+PAPERS = sizes.paper_names()
+CARD_SIZES = sizes.card_names()
 
 EPILOG = """\b
 Examples:
@@ -176,6 +177,65 @@ def card(topic: str, routine: str, size: str | None, output: Path | None, brand_
     req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper,
                   card_size=size, client=client, note=note, templates=templates, content=content, dose=_dose(dose))
     _make(req, output, force)
+
+
+def _back_offset(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[float, float]:
+    """``DX,DY`` in millimetres, each within ±10."""
+    if value is None:
+        return (0.0, 0.0)
+    parts = value.replace(" ", "").split(",")
+    try:
+        dx, dy = (float(p) for p in parts)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not two numbers of millimetres; write it like 1.5,-1 (across, then up)") from None
+    if max(abs(dx), abs(dy)) > 10:
+        raise click.BadParameter(f"'{value}' moves the back by more than 10 mm; print the test with --calibrate and read it again")
+    return (dx, dy)
+
+
+@cli.command()
+@click.argument("topic", required=False)
+@click.argument("routines", nargs=-1)
+@click.option("--per-sheet", type=click.Choice(["2", "4"]), default="2", show_default=True,
+              help="Cards to a sheet: 2 half-letter (A5) or 4 quarter-letter (A6).")
+@click.option("--copies", type=click.IntRange(1, 500), default=1, show_default=True, help="Copies of each card.")
+@click.option("--duplex", is_flag=True, help="Two-sided: each card's back on the back of the sheet (flip on the long edge).")
+@click.option("--back-offset", callback=_back_offset, metavar="DX,DY",
+              help="Move the backs by DX,DY mm (right, up, as you look at the back); read it off --calibrate.")
+@click.option("--calibrate", is_flag=True, help="Print the two-sided test sheet that tells you the --back-offset to use.")
+@document_options
+def sheet(topic: str | None, routines: tuple[str, ...], per_sheet: str, copies: int, duplex: bool, back_offset: tuple[float, float],
+          calibrate: bool, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None, note: str | None,
+          templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...]) -> None:
+    """Cards of ROUTINE(s) of TOPIC, several to a Letter or A4 sheet, with cut marks
+    (default file: ./TOPIC-ROUTINE-sheet.pdf, or ./TOPIC-sheet.pdf for several routines).
+
+    \b
+    Examples:
+      handout sheet piriformis side-stretch belly-dancer --per-sheet 2
+      handout sheet piriformis side-stretch --per-sheet 4 --copies 4 --duplex
+      handout sheet --calibrate        print it two-sided; it gives the --back-offset
+    """
+    from handout.load.brand import load_brand
+
+    paper = paper or load_brand(brand_file).paper
+    if calibrate:
+        from handout.impose import make_calibration
+
+        if topic:
+            raise click.UsageError("--calibrate prints the test sheet only; leave out the topic and routines")
+        click.echo(f"wrote {make_calibration(paper, output, force)}")
+        return
+    if not topic or not routines:
+        raise click.UsageError("give a topic and at least one routine, e.g. handout sheet piriformis side-stretch "
+                               "(handout list shows them), or --calibrate")
+    from handout.build import Request
+    from handout.impose import SheetRequest, make_sheets
+
+    cards = tuple(Request("card", topic, routine=r, brand_file=brand_file, paper=paper, client=client, note=note,
+                          templates=templates, content=content, dose=_dose(dose)) for r in routines)
+    req = SheetRequest(cards, paper, int(per_sheet), copies, duplex, back_offset)
+    click.echo(f"wrote {make_sheets(req, output, force)}")
 
 
 @cli.command()

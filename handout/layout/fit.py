@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from handout import sizes
+
 if TYPE_CHECKING:
     from handout.errors import Problem
     from handout.model import Brand
@@ -220,20 +222,10 @@ MARGIN = 0.5 * INCH
 #: a card narrower than 4.5 in: inside what home printers print, and 6 mm or more from a cut
 SMALL_CARD_MARGIN = 0.25 * INCH
 MM = INCH / 25.4
-PAPER_SIZES: dict[str, tuple[float, float]] = {
-    "letter": (8.5 * INCH, 11 * INCH),
-    "a4": (210 * MM, 297 * MM),
-}
-CARD_SIZES: dict[str, tuple[float, float]] = {
-    "3x5": (3 * INCH, 5 * INCH),
-    "4x6": (4 * INCH, 6 * INCH),
-    "5x8": (5 * INCH, 8 * INCH),
-    "half-letter": (5.5 * INCH, 8.5 * INCH),
-    "a6": (105 * MM, 148 * MM),
-    "a5": (148 * MM, 210 * MM),
-}
+PAPER_SIZES = sizes.PAPERS
+CARD_SIZES = sizes.CARDS
 #: the card size used when neither --size nor the brand says, by paper
-DEFAULT_CARD = {"letter": "half-letter", "a4": "a5"}
+DEFAULT_CARD = sizes.DEFAULT_CARD
 PAGE_LABEL = "Page {n} of {total}"
 #: footer lines at most: a small card (3x5, 4x6, a6) keeps its room for the routine
 FOOTER_MAX_LINES = 4

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from handout import sizes
 from handout.errors import BrandError, Problem, ValidationFailed, warn
 from handout.load import files
 from handout.load.schema import INVALID, Choice, Color, Ctx, Email, Phone, Record, Text, Url
@@ -16,8 +17,8 @@ from handout.model import Brand, FontFiles
 from handout.resources import asset
 
 ENV_VAR = "HANDOUT_BRAND"
-PAPERS = ("letter", "a4")
-CARD_SIZES = ("3x5", "4x6", "5x8", "a6", "a5", "half-letter")
+PAPERS = sizes.paper_names()
+CARD_SIZES = sizes.card_names()
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 FONT_SUFFIXES = (".ttf", ".otf")
 MAX_IMAGE_BYTES = 20 * files.MB
