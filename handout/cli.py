@@ -229,6 +229,8 @@ def sheet(topic: str | None, routines: tuple[str, ...], per_sheet: str, copies: 
     if not topic or not routines:
         raise click.UsageError("give a topic and at least one routine, e.g. handout sheet piriformis side-stretch "
                                "(handout list shows them), or --calibrate")
+    if back_offset != (0.0, 0.0) and not duplex:
+        raise click.UsageError("--back-offset moves the backs of a two-sided sheet; add --duplex")
     from handout.build import Request
     from handout.impose import SheetRequest, make_sheets
 

@@ -66,7 +66,7 @@ logo = "logo.png"
 # letter (US) or a4 (most other countries)
 paper = "letter"
 
-# Optional: card size for 'handout card' (3x5, 4x6, 5x8, a6, a5, half-letter)
+# Optional: card size for 'handout card' (3x5, 4x6, 5x8, quarter-letter, half-letter, a6, a5)
 # card_size = "5x8"
 
 [colors]
