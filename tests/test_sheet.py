@@ -13,8 +13,9 @@ from pathlib import Path
 import pypdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import read_pdf, write_brand
 from pypdf.generic import ContentStream
+
+from conftest import read_pdf, write_brand
 
 MM = 72 / 25.4
 LETTER = (612.0, 792.0)
