@@ -37,14 +37,15 @@ CARD_BODY_SIZES: dict[str, tuple[float, ...]] = {
     "3x5": (12.0, 11.5, 11.0, 10.5),
     "4x6": (12.0, 11.5),
     "a6": (12.0, 11.5),
+    "quarter-letter": (12.0, 11.5),
     "5x8": (13.0, 12.5, 12.0),
     "half-letter": (14.0, 13.5, 13.0, 12.5, 12.0),
     "a5": (14.0, 13.5, 13.0, 12.5, 12.0),
 }
 #: the smallest body text (pt) a card may use to keep its routine on one side (default 12)
-CARD_FRONT_FLOOR: dict[str, float] = {"3x5": 11.0, "4x6": 11.5, "a6": 11.5}
+CARD_FRONT_FLOOR: dict[str, float] = {"3x5": 11.0, "4x6": 11.5, "a6": 11.5, "quarter-letter": 11.5}
 #: line height over type size on cards: a little tighter on the smallest (more text to a side)
-CARD_LEADING: dict[str, float] = {"3x5": 1.14, "4x6": 1.17, "a6": 1.17}
+CARD_LEADING: dict[str, float] = {"3x5": 1.14, "4x6": 1.17, "a6": 1.17, "quarter-letter": 1.17}
 
 
 @dataclass(frozen=True)
