@@ -369,6 +369,32 @@ def bench_batch(s: Setup, rep: Report, rows: int, reps: int, card_median: float)
         log(f"  write_atomic timing skipped: {exc}")
 
 
+def bench_combine(s: Setup, rep: Report, rows: int, reps: int) -> None:
+    """`batch --combine`: the rows made on the workers, appended to one file by this process."""
+    from handout.combine import Sheets, combine
+
+    log(f"3b. combined batch of {rows} cards, 1 vs 2 workers, {reps} interleaved repetition(s); and on sheets")
+    csv_path = s.csv(rows)
+    base = Request("card", "piriformis", routine=CARD_ROUTINE, brand_file=s.brand)
+    for label, sheets in (("one file", None), ("4 to a sheet, two-sided", Sheets(4, duplex=True))):
+        times: dict[int, list[float]] = {1: [], 2: []}
+        size = 0
+        for i in range(reps):
+            for workers in ((1, 2) if i % 2 == 0 else (2, 1)):
+                target = s.work / f"combined-{workers}-{i}.pdf"
+                gc.collect()
+                t0 = time.perf_counter()
+                summary = combine(csv_path, base, target, workers, sheets)
+                times[workers].append(time.perf_counter() - t0)
+                if summary.failed or len(summary.written) != rows:
+                    log(f"  ! combine with {workers} workers: {len(summary.written)} written, failed {summary.failed[:3]}")
+                size = target.stat().st_size
+                target.unlink()
+        t1, t2 = med(times[1]), med(times[2])
+        rep.add("3. batch", f"{rows} cards --combine ({label}), 1 worker", secs(t1), note=f"{ms(t1 / rows)} per card; file {size / 1024:.0f} KiB")
+        rep.add("3. batch", f"{rows} cards --combine ({label}), 2 workers: speed-up", secs(t2), secs(t1), t1 / t2, ">= 1.7x", t1 / t2 >= 1.7)
+
+
 def bench_memory(s: Setup, rep: Report, small: int, large: int) -> None:
     log(f"4. peak RSS of a `handout batch` process, {small} vs {large} rows")
     h = handout_cmd()
@@ -383,6 +409,16 @@ def bench_memory(s: Setup, rep: Report, small: int, large: int) -> None:
         ratio = peaks[large] / peaks[small]
         rep.add("4. memory", f"`handout batch --jobs {jobs}` peak RSS, {large} vs {small} rows", mib(peaks[large]), mib(peaks[small]),
                 ratio, "<= 1.10x (flat)", ratio <= 1.10, note="largest single process (parent or worker)")
+    peaks = {}
+    for rows in (small, large):
+        target = s.work / f"mem-combined-{rows}.pdf"
+        peak, code = peak_rss([*h, "batch", str(s.csv(rows)), "--topic", "piriformis", "--routine", CARD_ROUTINE,
+                               "--brand", str(s.brand), "--combine", str(target), "--jobs", "2"], s.work, s.env)
+        peaks[rows] = peak
+        target.unlink(missing_ok=True)
+    ratio = peaks[large] / peaks[small]
+    rep.add("4. memory", f"`handout batch --combine --jobs 2` peak RSS, {large} vs {small} rows", mib(peaks[large]), mib(peaks[small]),
+            ratio, "<= 1.10x (flat)", ratio <= 1.10, note="largest single process; the PDFs are streamed into the file")
 
 
 # -- 5. sizes -------------------------------------------------------------------------
@@ -607,6 +643,7 @@ def main() -> int:
         bench_stages(s, rep, max(10, n_in // 3))
         bench_cold(s, rep, n_cold)
         bench_batch(s, rep, args.rows, n_batch, res["handout card"])
+        bench_combine(s, rep, args.rows, n_batch)
         bench_memory(s, rep, 100, args.rows)
         bench_sizes(s, rep)
         bench_profile(s, rep, n_prof)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import os
 import signal
@@ -385,12 +386,12 @@ _busy = False  # True while this process makes a file
 _pending = 0  # a signal that arrived while busy, acted on when the file is done
 
 
-def _run_one(job: Job) -> tuple[int, str, str]:
-    """Make one file: (row, output path, error message or "")."""
+def _run_one(job: Job, task: Callable[[Job], Any] | None = None) -> Any:
+    """Make one file: (row, output path, error message or ""); or what *task* gives for the row."""
     global _busy
     _busy = True
     try:
-        return _make_one(job)
+        return (task or _make_one)(job)
     finally:
         _busy = False
         if _pending:
@@ -465,10 +466,13 @@ def warm_up(base: Request) -> None:
     render(replace(base, client="Warm Up", note=None))
 
 
-def run(jobs: list[Job], workers: int, progress: Callable[[int], None] = lambda n: None) -> Iterator[tuple[int, str, str]]:
+def run(jobs: list[Job], workers: int, progress: Callable[[int], None] = lambda n: None,
+        task: Callable[[Job], Any] | None = None) -> Iterator[Any]:
+    """For each job, in order of completion: the made file's (row, path, error), or what *task* gives."""
+    one = functools.partial(_run_one, task=task)
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield _run_one(job)
+            yield one(job)
             progress(1)
         return
     chunk = max(1, min(16, len(jobs) // (workers * 4)))
@@ -479,11 +483,11 @@ def run(jobs: list[Job], workers: int, progress: Callable[[int], None] = lambda 
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         try:
             if chunk > 1:
-                for result in pool.map(_run_one, jobs, chunksize=chunk):
+                for result in pool.map(one, jobs, chunksize=chunk):
                     yield result
                     progress(1)
             else:
-                futures = [pool.submit(_run_one, job) for job in jobs]
+                futures = [pool.submit(one, job) for job in jobs]
                 for future in as_completed(futures):
                     yield future.result()
                     progress(1)

@@ -337,8 +337,15 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
 @click.option("--content", type=_dir, default=None, help="Your own content folder.")
 @click.option("--dose", "dose", multiple=True, metavar="[ROUTINE.]KEY=VALUE",
               help="A dose for every row (repeatable); the columns hold, repeats, sides, how_often set it per row.")
+@click.option("--combine", "combine_to", type=_path, default=None, metavar="FILE.pdf",
+              help="Write every row into this one PDF, in CSV order, with a bookmark per client (instead of --out).")
+@click.option("--per-sheet", type=click.Choice(["2", "4"]), default=None,
+              help="With --combine: the cards on sheets, 2 or 4 to a page, with cut marks (see: handout sheet --help).")
+@click.option("--duplex", is_flag=True, help="With --per-sheet: two-sided, the backs on every second page.")
+@click.option("--back-offset", callback=_back_offset, metavar="DX,DY", help="With --duplex: move the backs by DX,DY mm.")
 def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
-              paper: str | None, size: str | None, templates: Path | None, content: Path | None, dose: tuple[str, ...]) -> None:
+              paper: str | None, size: str | None, templates: Path | None, content: Path | None, dose: tuple[str, ...],
+              combine_to: Path | None, per_sheet: str | None, duplex: bool, back_offset: tuple[float, float]) -> None:
     """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output,
     program (a saved programme .toml, instead of --topic), and the dose: hold, repeats, sides, how_often).
 
@@ -370,9 +377,21 @@ def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: P
         if bar is not None:
             bar.update(n)
 
+    if combine_to is None and (per_sheet or duplex):
+        raise click.UsageError("--per-sheet and --duplex lay out one combined file; add --combine FILE.pdf")
+    if per_sheet is None and (duplex or back_offset != (0.0, 0.0)):
+        raise click.UsageError("--duplex and --back-offset are for cards on sheets; add --per-sheet 2 or 4")
+    if back_offset != (0.0, 0.0) and not duplex:
+        raise click.UsageError("--back-offset moves the backs of a two-sided sheet; add --duplex")
     stopped: Stopped | None = None
     try:
-        summary = batch(csv_file, base, out_dir, workers, progress=tick, on_start=on_start)
+        if combine_to is not None:
+            from handout.combine import Sheets, combine
+
+            sheets = Sheets(int(per_sheet), duplex, back_offset) if per_sheet else None
+            summary = combine(csv_file, base, combine_to, workers, sheets, progress=tick, on_start=on_start)
+        else:
+            summary = batch(csv_file, base, out_dir, workers, progress=tick, on_start=on_start)
     except Stopped as exc:  # kill (SIGTERM): the workers are stopped too
         stopped = exc
     finally:
@@ -383,7 +402,8 @@ def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: P
         sys.exit(stopped.code)
     for _row, message in summary.failed:
         click.echo(f"error: {message}", err=True)
-    click.echo(f"{len(summary.written)} written, {len(summary.failed)} failed, in {summary.seconds:.1f} s ({out_dir})")
+    where = out_dir if combine_to is None else (combine_to if summary.written else "nothing written")
+    click.echo(f"{len(summary.written)} written, {len(summary.failed)} failed, in {summary.seconds:.1f} s ({where})")
     if summary.failed:
         sys.exit(1)
 

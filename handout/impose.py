@@ -42,6 +42,8 @@ MARK_WIDTH = 0.4
 
 #: a card page as a form XObject: its reference, width and height
 Form = tuple[IndirectObject, float, float]
+#: takes finished sheets as they are made: a PDF and its bookmarks (title, page index)
+Sink = Callable[[bytes, list[tuple[str, int]]], object]
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Imposer:
     """Builds the sheets of one PDF; a card page used again (copies, a shared back) is stored once."""
 
     def __init__(self, paper: str, per_sheet: int, duplex: bool = False, back_offset: tuple[float, float] = (0.0, 0.0),
-                 default_back: Callable[[], bytes] | None = None) -> None:
+                 default_back: Callable[[], bytes] | None = None, sink: Sink | None = None) -> None:
         if (paper, per_sheet) not in sizes.SHEET_CARDS:
             raise ValueError(f"no sheet of {per_sheet} cards on {paper}")
         self.paper, self.per_sheet, self.duplex = paper, per_sheet, duplex
@@ -101,6 +103,8 @@ class Imposer:
         self.cells = sizes.cells(paper, per_sheet)
         self.offset = (back_offset[0] * sizes.MM, back_offset[1] * sizes.MM)
         self.default_back = default_back
+        self.sink = sink
+        self._sent = 0  # pages handed to the sink so far
         self.writer = PdfWriter()
         self._forms: dict[bytes, list[Form]] = {}
         self.placed: list[Placed] = []
@@ -144,8 +148,8 @@ class Imposer:
             back = pages[1] if len(pages) > 1 else (self._forms_of(self.default_back())[0] if self.default_back else None)
             self._put(pages[0], back, card.label)
             return
-        for form in pages:
-            self._put(form, None, card.label)
+        for n in range(len(pages)):
+            self._put(self._forms_of(card.pdf)[n], None, card.label)  # a finished sheet may have started a new file
 
     def _put(self, front: Form, back: Form | None, label: str) -> None:
         cell = self.cells[len(self._sheet)]
@@ -179,6 +183,20 @@ class Imposer:
                 ops.append(_draw(name, matrix(spot, cw, ch, back=True)))
             self._page(ops, xobjects)
         self._sheet = []
+        if self.sink is not None:
+            self._send()
+
+    def _send(self) -> None:
+        """Hand the finished sheets to the sink as one small PDF, and start afresh (memory stays flat)."""
+        assert self.sink is not None
+        buf = io.BytesIO()
+        self.writer.write(buf)
+        marks = [(p.label, p.page) for p in self.placed]
+        self._sent += len(self.writer.pages)
+        self.sink(buf.getvalue(), marks)
+        self.writer = PdfWriter()
+        self._forms = {}
+        self.placed = []
 
     def _page(self, ops: list[str], xobjects: DictionaryObject) -> None:
         w, h = self.size
@@ -206,7 +224,10 @@ class Imposer:
         return f"q {_f(MARK_WIDTH)} w {_f(MARK_GREY)} G [] 0 d {path} S Q"
 
     def finish(self, title: str = "") -> Sheets:
+        """The last sheet made; with no sink, the whole file's bytes."""
         self._flush()
+        if self.sink is not None:
+            return Sheets(b"", [], self._sent)
         if title:
             self.writer.add_metadata({"/Title": title, "/Producer": "handout", "/Creator": "handout"})
         else:
