@@ -70,6 +70,7 @@ def _text(limit: int) -> Check:
 
 
 def _routine(text: str, where: str, problems: list[Problem]) -> str:
+    text = text.lower()
     if not SLUG_RE.match(text):
         problems.append(Problem(where, f"'{text}' is not a routine name", "use a routine name from `handout list`, e.g. side-stretch"))
     return text
@@ -461,6 +462,23 @@ def stop_cleanly() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _known_routines(jobs: list[Job], base: Request, where: str, summary: Summary) -> list[Job]:
+    """The jobs whose routine the topic has; the others are reported by row, before any file is made."""
+    from handout.load.content import find_topic, load_topic, topic_dirs
+
+    topic = load_topic(find_topic(base.topic, topic_dirs(base.content)))  # loaded already by warm_up
+    keep: list[Job] = []
+    for job in jobs:
+        routine = job.request.routine
+        if job.request.kind == "card" and routine not in topic.routines:
+            hint = did_you_mean(routine or "", topic.routines) or f"the routines of {topic.id}: {', '.join(topic.routines)}"
+            problem = Problem(f"{where}:{job.row}: column 'routine'", f"topic '{topic.id}' has no routine '{routine}'", hint)
+            summary.failed.append((job.row, str(problem)))
+        else:
+            keep.append(job)
+    return keep
+
+
 def warm_up(base: Request) -> None:
     """Load everything shared by the rows once, before workers fork; errors here stop the batch."""
     render(replace(base, client="Warm Up", note=None))
@@ -510,9 +528,10 @@ def batch(csv_path: Path, base: Request, out_dir: Path, workers: int,
         if not jobs and not bad:
             raise InputError("has no rows", where=str(csv_path), hint="add one line per client under the header line")
         summary = Summary(failed=list(bad))
+        if jobs and base.topic:
+            warm_up(base)
+            jobs = _known_routines(jobs, base, str(csv_path), summary)
         if jobs:
-            if base.topic:
-                warm_up(base)
             make_out_dir(out_dir)
         on_start(len(jobs))
         for row, path, error in run(jobs, workers, progress):
