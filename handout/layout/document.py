@@ -29,6 +29,10 @@ rl_config.trustedHosts = None
 rl_config.trustedSchemes = []
 
 
+#: a type size whose estimated height is over this share of the card's is not measured
+SKIP_MARGIN = 1.02
+
+
 @dataclass(frozen=True)
 class Meta:
     title: str
@@ -118,11 +122,16 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     it. If even the smallest cannot, say by how much it is too long.
     """
     _, _, fw, fh = g.frame
+    first: tuple[float, float] | None = None  # (type size, height) of the first measure
     for th in themes:
         if th.body_size < front_floor:
             break
+        if first is not None and first[1] * (th.body_size / first[0]) ** 2 > fh * SKIP_MARGIN:
+            continue  # the height goes about with the square of the type size: too tall, not worth measuring
         story = make_story(th)
-        if stacked_height(story, fw, fh) <= fh:
+        h = stacked_height(story, fw, fh)
+        first = first or (th.body_size, h)
+        if h <= fh:  # measured: the build reuses the measures
             data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
             if pages == 1:
                 return data
@@ -155,7 +164,7 @@ def _card_pdf(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, lo
     front.autoNextPageTemplate = "back"
     doc.addPageTemplates([front, back])
     try:
-        doc.build(story)
+        doc.build(list(story))  # a copy: the build empties the list, and the caller may measure it again
     except RLLayoutError as exc:
         raise _layout_error(exc, doc.section, where) from None
     return buf.getvalue(), doc.page
