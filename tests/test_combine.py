@@ -170,3 +170,24 @@ def test_memory_stays_flat_as_documents_join(tmp_path: Path) -> None:
     facts = read_pdf(data)
     assert facts.pages == 200 and facts.outline == [f"row {i}" for i in range(200)]
     assert "Sam Client000" in facts.texts[0] and "Olu Client004" not in facts.text
+
+
+def test_the_combined_file_follows_the_umask_and_keeps_a_replaced_files_permissions(run, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from handout.write import output
+
+    csv_path = write_rows(tmp_path / "clients.csv", names(2))
+    old = os.umask(0o077)
+    output._umask.cache_clear()  # the umask is read once per process
+    try:
+        assert run("batch", csv_path, "--topic", "piriformis", "--routine", ROUTINE, "--combine", "all.pdf").exit_code == 0
+        assert stat.S_IMODE((tmp_path / "all.pdf").stat().st_mode) == 0o600  # a client's name is nobody else's business
+        (tmp_path / "all.pdf").chmod(0o640)
+        assert run("batch", csv_path, "--topic", "piriformis", "--routine", ROUTINE, "--combine", "all.pdf").exit_code == 0
+        assert stat.S_IMODE((tmp_path / "all.pdf").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+        output._umask.cache_clear()
+    assert not list(tmp_path.glob(".*.tmp"))

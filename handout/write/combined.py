@@ -32,6 +32,7 @@ from pypdf.generic import (
 )
 
 from handout.errors import OutputError
+from handout.write.output import TEMP_PREFIX, mode_for
 
 _CATALOG, _PAGES, _OUTLINES, _INFO = 1, 2, 3, 4
 
@@ -229,7 +230,7 @@ def combined_file(path: Path, title: str = "") -> Iterator[Committable]:
     """
     parent = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=parent)
     except OSError as exc:
         raise OutputError(f"cannot write in '{parent}' ({exc.strerror})", where=str(path), hint="check that the folder exists and you may write there") from None
     committed = False
@@ -243,7 +244,7 @@ def combined_file(path: Path, title: str = "") -> Iterator[Committable]:
                 os.fsync(fh.fileno())
                 committed = True
         if committed:
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, mode_for(path))  # a replaced file keeps its permissions; a new one follows the umask
             os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"could not be written ({exc.strerror}); the previous file, if any, is unchanged", where=str(path),

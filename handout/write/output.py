@@ -22,6 +22,8 @@ from handout.errors import OutputError
 from handout.load.files import kind_of, open_error, read_start
 
 PDF_MAGIC = b"%PDF-"
+#: temporary files are named short: the temporary name must never be what makes a legal name too long
+TEMP_PREFIX = ".handout-"
 #: the longest file name most file systems hold, in bytes
 MAX_NAME_BYTES = 255
 
@@ -88,10 +90,10 @@ def write_atomic(path: Path, data: bytes, magic: bytes = PDF_MAGIC) -> None:
         # checked again right before writing: os.replace would put the PDF in place of a device
         raise OutputError(f"is {kind_of(existing)}, not a file", where=str(path), hint="give the name of a new or existing file")
     parent = _parent(path)
-    mode = _mode_for(path)
+    mode = mode_for(path)
     try:
         # a short temporary name: it must never be what makes a legal name too long
-        fd, tmp = tempfile.mkstemp(prefix=".handout-", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=parent)
     except OSError as exc:
         raise OutputError(f"cannot write in '{parent}' ({exc.strerror})", where=str(path), hint="check that the folder exists and you may write there") from None
     try:
@@ -126,7 +128,7 @@ def _name_problem(path: Path) -> str:
     return ""
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
     """The permission bits for the new file: the old file's when one is replaced, else the umask's."""
     try:
         st = os.stat(path)
