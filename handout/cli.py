@@ -298,10 +298,14 @@ def init(directory: Path) -> None:
               help="A routine to include, in order (repeatable); a routine id that only one topic has may be given alone.")
 @click.option("--title", default=None, help="The programme's title (default: \"Your exercise programme\").")
 @click.option("--save", "save_to", type=_path, default=None, help="Also save the programme to this .toml file, to print it again for anyone.")
+@click.option("--cards", is_flag=True, help="Print the programme as cards, one per routine, in one file.")
+@click.option("--size", type=click.Choice(CARD_SIZES, case_sensitive=False), default=None, help="With --cards: the card size.")
+@click.option("--per-sheet", type=click.Choice(["2", "4"]), default=None, help="With --cards: the cards 2 or 4 to a sheet, with cut marks.")
 @document_options
-def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, save_to: Path | None, output: Path | None,
-                brand_file: Path | None, paper: str | None, client: str | None, note: str | None, templates: Path | None,
-                content: Path | None, force: bool, dose: tuple[str, ...]) -> None:
+def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, save_to: Path | None, cards: bool,
+                size: str | None, per_sheet: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
+                client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool,
+                dose: tuple[str, ...]) -> None:
     """Make one handout with routines picked from any topics: -r TOPIC/ROUTINE … or a saved SAVED.toml.
 
     \b
@@ -309,9 +313,15 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
       handout program -r piriformis/side-stretch -r heel-pain/calf-stretch-wall --client "Sam Lee"
       handout program -r side-stretch -r bridge --dose bridge.repeats=10 --save hip-week-1.toml
       handout program hip-week-1.toml --client "Ana Ruiz"
+      handout program hip-week-1.toml --client "Ana Ruiz" --cards --per-sheet 2
     """
     from handout.build import Request
     from handout.program import choose
+
+    if (size or per_sheet) and not cards:
+        raise click.UsageError("--size and --per-sheet are for cards; add --cards")
+    if size and per_sheet:
+        raise click.UsageError("--per-sheet chooses the card size itself; leave out --size")
 
     spec, where = choose(saved, refs, title, note, content, _dose(dose))
     if save_to is not None:
@@ -321,6 +331,11 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
         click.echo(f"saved {save_to}")
     req = Request("program", "", brand_file=brand_file, paper=paper, client=client, note=note, templates=templates,
                   content=content, program=spec, program_file=where)
+    if cards:
+        from handout.program import make_cards
+
+        click.echo(f"wrote {make_cards(req, output, force, size, int(per_sheet) if per_sheet else None)}")
+        return
     _make(req, output, force)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from handout.build import Request
 from handout.dose import Setting, set_dose, setting
 from handout.errors import ContentError, Problem, ValidationFailed
 from handout.load.content import list_topics, load_topic
@@ -216,3 +217,55 @@ def _one_line(text: str, option: str, limit: int) -> str:
     if not clean or len(clean) > limit:
         raise InputError(f"must be 1 to {limit} characters long", where=option, hint="shorten it" if clean else "write some text")
     return clean
+
+
+# -- the programme as cards ------------------------------------------------------------
+
+
+def card_requests(req: Request, size: str | None = None) -> list[Request]:
+    """One card request per routine of the programme *req*, each with the client and that routine's dose."""
+    assert req.program is not None
+    problems: list[Problem] = []
+    out = []
+    for n, pick in enumerate(req.program.picks, start=1):
+        where = f"{req.program_file or 'programme'}: routine {n} ({pick.ref})"
+        dose = [s for key, text in pick.dose if (s := setting(None, key, text, f"{where}: {key}", problems)) is not None]
+        dose += [replace(s, routine=None) for s in req.dose if s.routine in (pick.routine, pick.ref)]
+        out.append(replace(req, kind="card", topic=pick.topic, routine=pick.routine, card_size=size, dose=tuple(dose),
+                           note=req.note if req.note is not None else (req.program.note or None), program=None))
+    if problems:
+        raise ValidationFailed(problems)
+    return out
+
+
+def make_cards(req: Request, output: Path | None, force: bool, size: str | None, per_sheet: int | None) -> Path:
+    """The programme as cards in one file: one after the other, or *per_sheet* to a sheet with cut marks."""
+    from handout.build import render
+    from handout.write.output import check_target
+
+    assert req.program is not None
+    path = output or Path(str(req.default_output()).removesuffix(".pdf") + "-cards.pdf")
+    check_target(path, force)
+    cards = card_requests(req, size)
+    if per_sheet is not None:
+        from handout.impose import SheetRequest, render_sheets
+        from handout.load.brand import load_brand
+        from handout.write.output import write_atomic
+
+        paper = req.paper or load_brand(req.brand_file).paper
+        write_atomic(path, render_sheets(SheetRequest(tuple(cards), paper, per_sheet)))
+        return path
+    from handout.write.combined import combined_file
+
+    made = [(plain(r.title), render(card)) for r, card in zip(assemble(req.program, topic_dirs_of(req)).routines, cards)]
+    with combined_file(path, req.program.title) as out:
+        for title, data in made:
+            out.add(data, [(title, 0)])
+        out.commit()
+    return path
+
+
+def topic_dirs_of(req: Request) -> list[Path]:
+    from handout.load.content import topic_dirs
+
+    return topic_dirs(req.content)

@@ -151,3 +151,35 @@ def test_a_batch_row_can_name_a_saved_programme(run, tmp_path: Path) -> None:
     assert "Prepared for Sam Lee" in text and "Hip, week 1" in text and "Gently" in text
     assert plain(PIRI.routines["side-stretch"].title) in text and plain(HEEL.routines["foot-roll"].title) in text
     assert "5 times" in text
+
+
+def test_a_programme_prints_as_cards_one_per_routine_with_the_client_and_dose(run, tmp_path: Path) -> None:
+    result = program(run, "--client", "Sam Lee", "--dose", "bridge.repeats=10", "--cards")
+    assert result.exit_code == 0, result.output
+    facts = read_pdf(tmp_path / "sam-lee-program-cards.pdf")
+    chosen = [PIRI.routines["side-stretch"], BACK.routines["bridge"], HEEL.routines["calf-stretch-wall"]]
+    assert facts.outline == [plain(r.title) for r in chosen]
+    starts = [i for i, page in enumerate(facts.texts) if any(page.find(plain(r.title)) != -1 for r in chosen)]
+    assert len(starts) >= 3
+    for routine in chosen:
+        page = next(t for t in facts.texts if plain(routine.title) in t)
+        assert "Prepared for Sam Lee" in page
+    bridge_page = next(t for t in facts.texts if plain(BACK.routines["bridge"].title) in t)
+    assert "10 times" in bridge_page and "FOR YOU" in bridge_page
+    assert all(w == pytest.approx(5.5 * 72) and h == pytest.approx(8.5 * 72) for w, h in facts.sizes)
+
+
+def test_programme_cards_go_on_sheets(run, tmp_path: Path) -> None:
+    result = program(run, "--cards", "--per-sheet", "4", "-o", "sheet.pdf")
+    assert result.exit_code == 0, result.output
+    facts = read_pdf(tmp_path / "sheet.pdf")
+    assert facts.sizes == [(pytest.approx(612), pytest.approx(792))] * facts.pages  # every page a Letter sheet
+    assert facts.pages <= 2  # the three cards on one sheet (and the backs of those that need one)
+    for title in ("Side stretch", plain(BACK.routines["bridge"].title), plain(HEEL.routines["calf-stretch-wall"].title)):
+        assert title in facts.text
+
+
+def test_card_options_need_cards(run, tmp_path: Path) -> None:
+    result = program(run, "--per-sheet", "2")
+    assert result.exit_code == 2 and "add --cards" in result.output
+    assert not list(tmp_path.glob("*.pdf"))
