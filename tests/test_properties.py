@@ -26,7 +26,7 @@ from handout.build import Request, render
 from handout.errors import HandoutError
 from handout.load.brand import default_brand_path
 
-SETTINGS = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 TOPIC = """\
 ---
