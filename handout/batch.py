@@ -29,6 +29,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from handout import kinds
 from handout.build import MAX_CLIENT, MAX_NOTE, Kind, Request, make, person_text, render
 from handout.dose import KEYS as DOSE_KEYS
 from handout.dose import setting as dose_setting
@@ -329,10 +330,7 @@ def _job(where: str, line: int, cells: dict[Column | None, str], base: Request, 
             problems.append(Problem(f"{where}: column 'output'", f"'{name}' is used by an earlier row", "give each row its own output name"))
             return None
     else:
-        stem = {
-            "card": f"{req.topic}-{req.routine}-{slug(req.client or '')}",
-            "program": f"{slug(req.client or '')}-program",
-        }.get(kind, f"{req.topic}-{slug(req.client or '')}")
+        stem = kinds.kind(kind).batch_name(req.topic, req.routine or "", slug(req.client or ""))
         name, i = f"{stem}.pdf", 2
         while name_key(name) in used:
             name, i = f"{stem}-{i}.pdf", i + 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from handout import kinds
 from handout.dose import Setting
 from handout.dose import apply as apply_dose
 from handout.errors import ContentError, InputError, Problem, ValidationFailed
@@ -47,13 +48,10 @@ class Request:
     program_file: str = ""  # where the programme came from (read from there when program is None)
 
     def default_output(self) -> Path:
-        if self.kind == "program":
-            from handout.write.names import slug
+        from handout.write.names import slug
 
-            return Path(f"{slug(self.client)}-program.pdf" if self.client else "program.pdf")
-        if self.kind == "card":
-            return Path(f"{self.topic}-{self.routine}-card.pdf")
-        return Path(f"{self.topic}-guide.pdf")
+        client = slug(self.client) if self.client else ""
+        return Path(kinds.kind(self.kind).output_name(self.topic, self.routine or "", client))
 
 
 def load_inputs(req: Request) -> Inputs:
@@ -64,19 +62,20 @@ def load_inputs(req: Request) -> Inputs:
         raise ValidationFailed(problems)
     if req.content is not None and not req.content.is_dir():
         raise ContentError("is not a folder", where=str(req.content), hint="give --content the folder that holds your topic .md files")
-    if req.kind == "program":
+    kind = kinds.kind(req.kind)
+    if kind.source == "program":
         return _program_inputs(req, client, note)
     topic = load_topic(find_topic(req.topic, topic_dirs(req.content)))
     brand = load_brand(req.brand_file)
     if req.paper:
         brand = replace(brand, paper=req.paper)
     routine = None
-    if req.kind == "card":
+    if kind.needs_routine:
         if req.routine not in topic.routines:
             hint = did_you_mean(req.routine or "", topic.routines) or f"this topic's routines: {', '.join(topic.routines)}"
             raise ContentError(f"topic '{topic.id}' has no routine '{req.routine}'", where=str(topic.path), hint=hint)
-    topic = apply_dose(topic, req.dose, default=req.routine if req.kind == "card" else None)
-    if req.kind == "card":
+    topic = apply_dose(topic, req.dose, default=req.routine if kind.needs_routine else None)
+    if kind.needs_routine:
         routine = topic.routines[req.routine or ""]
     return Inputs(topic, brand, routine, client, note)
 
@@ -120,8 +119,9 @@ def person_text(value: str, limit: int, retype: str) -> tuple[str, str, str]:
 def merge(req: Request, inputs: Inputs) -> tuple[str, str]:
     """Run the template; return the layout markup and the template's name."""
     dirs = template_dirs(req.templates)
+    name = kinds.kind(req.kind).template
     markup = render_template(
-        req.kind,
+        name,
         dirs,
         topic=inputs.topic,
         brand=inputs.brand,
@@ -130,7 +130,7 @@ def merge(req: Request, inputs: Inputs) -> tuple[str, str]:
         note=inputs.note or None,
         program=inputs.program,
     )
-    return markup, template_path(dirs, req.kind + TEMPLATE_SUFFIX)
+    return markup, template_path(dirs, name + TEMPLATE_SUFFIX)
 
 
 def render(req: Request) -> bytes:

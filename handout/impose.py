@@ -32,7 +32,7 @@ from pypdf.generic import (
     NameObject,
 )
 
-from handout import sizes
+from handout import kinds, sizes
 from handout.build import Request, load_inputs, render
 from handout.sizes import Cell
 
@@ -273,7 +273,7 @@ class SheetRequest:
     def default_output(self) -> Path:
         first = self.cards[0]
         routines = {r.routine for r in self.cards}
-        return Path(f"{first.topic}-{first.routine}-sheet.pdf" if len(routines) == 1 else f"{first.topic}-sheet.pdf")
+        return Path(kinds.SHEET.output_name(first.topic, (first.routine or "") if len(routines) == 1 else ""))
 
 
 def card_request(base: Request, paper: str, per_sheet: int) -> Request:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable
 
+from handout import kinds
 from handout.errors import ContentError, HandoutError, LayoutError
 from handout.layout import document, page
 from handout.layout.fonts import FontSet, font_set
@@ -50,7 +51,8 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
             raise LayoutError("the document is empty: the template printed nothing inside <document>", where=template, hint="check its {% if %} conditions and loops")
         return story
 
-    if kind == "card":
+    k = kinds.kind(kind)
+    if k.page == "card":
         assert routine is not None
         size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
         g = page.card_geometry(size, brand, logo, fonts)
@@ -58,18 +60,18 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
             title=f"{plain(routine.title)} \u2013 {plain(topic.title)}",
             author=brand.name,
             subject=plain(routine.purpose),
-            keywords=f"{topic.id}, {routine.id}, self-care card",
+            keywords=f"{topic.id}, {routine.id}, {k.label}",
             lang=topic.language,
         )
         leading = page.CARD_LEADING.get(size, 0.0)
-        themes = [theme(fonts, brand.primary, brand.accent, scale=body / 12, compact=True, leading=leading) for body in page.CARD_BODY_SIZES[size]]
+        themes = [theme(fonts, brand.primary, brand.accent, scale=body / 12, compact=k.compact, leading=leading) for body in page.CARD_BODY_SIZES[size]]
         data = document.build_card(make_story, themes, g, brand, logo, meta, f"{topic.path}: routines.{routine.id}", size,
                                    front_floor=page.CARD_FRONT_FLOOR.get(size, 12.0))
         page.warn_unfit(g, brand)
         return data
     g = page.guide_geometry(brand.paper, brand, logo, fonts)
     meta, lines = _long_meta(inputs)
-    th = theme(fonts, brand.primary, brand.accent)
+    th = theme(fonts, brand.primary, brand.accent, compact=k.compact)
     data = document.build_guide(make_story(th), g, brand, th, logo, meta, str(topic.path), lines)
     page.warn_unfit(g, brand)
     return data

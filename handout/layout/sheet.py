@@ -21,7 +21,7 @@ from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Spacer
 
-from handout import sizes
+from handout import kinds, sizes
 from handout.layout import document, page
 from handout.layout.fonts import FontSet, font_set
 from handout.layout.markup import escape
@@ -68,7 +68,7 @@ def contact_back(brand: Brand, size: str) -> bytes:
     fonts = font_set(brand.fonts, brand.display_path)
     logo = logo_for(brand)
     g = page.card_geometry(size, brand, logo, fonts)
-    th = theme(fonts, brand.primary, brand.accent, compact=True)
+    th = theme(fonts, brand.primary, brand.accent, compact=kinds.CARD_BACK.compact)
     buf = io.BytesIO()
     meta = document.Meta(title=f"{brand.name}: contact", author=brand.name, subject="", keywords="", lang="en")
     doc = document._doc(buf, g, meta)
