@@ -297,15 +297,25 @@ def default_back(req: Request) -> Callable[[], bytes]:
 
 
 def render_sheets(req: SheetRequest) -> bytes:
-    """The sheet file's bytes: every card, *copies* times each, in the order given."""
+    """The sheet file's bytes: every card, *copies* times each, in the order given.
+
+    Sheets are made one at a time into one file, where what the cards share (the
+    logo, the fonts, the clinic's back, a copy's pages) is stored once.
+    """
+    from handout.write.combined import Combined
+
     cards = [card_request(r, req.paper, req.per_sheet) for r in req.cards]
-    imposer = Imposer(req.paper, req.per_sheet, req.duplex, req.back_offset, default_back(cards[0]))
+    buf = io.BytesIO()
+    out = Combined(buf, f"{cards[0].topic}: cards, {req.per_sheet} to a sheet")
+    imposer = Imposer(req.paper, req.per_sheet, req.duplex, req.back_offset, default_back(cards[0]),
+                      sink=lambda pdf, _marks: out.add(pdf))
     for card in cards:
         data = render(card)
         for _ in range(req.copies):
             imposer.add(Card(data, card.client or card.routine or ""))
-    topic = cards[0].topic
-    return imposer.finish(f"{topic}: cards, {req.per_sheet} to a sheet").pdf
+    imposer.finish()
+    out.finish()
+    return buf.getvalue()
 
 
 def make_sheets(req: SheetRequest, output: Path | None = None, force: bool = False) -> Path:
