@@ -32,6 +32,7 @@ from typing import Any
 from handout import kinds
 from handout.build import MAX_CLIENT, MAX_NOTE, Kind, Request, make, person_text, render
 from handout.dose import KEYS as DOSE_KEYS
+from handout.dose import parse_log_days
 from handout.dose import setting as dose_setting
 from handout.errors import HandoutError, InputError, Problem
 from handout.load.files import MB, read_bytes
@@ -88,6 +89,14 @@ def _dose(key: str) -> Check:
     return check
 
 
+def _log_days(text: str, where: str, problems: list[Problem]) -> int:
+    try:
+        return parse_log_days(text, where)
+    except InputError as exc:
+        problems.append(exc.problem)
+        return 0
+
+
 def _sets(name: str) -> Apply:
     return lambda req, value: replace(req, **{name: value})
 
@@ -126,6 +135,7 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("output", _as_is, None),
     Column("program", _program, _set_program, relative=True),
     *(Column(key, _dose(key), _add_dose) for key in DOSE_KEYS),
+    Column("log", _log_days, _sets("log_days")),
 )}
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}

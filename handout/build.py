@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from handout import kinds
-from handout.dose import Setting
+from handout.dose import DEFAULT_LOG_DAYS, Setting
 from handout.dose import apply as apply_dose
 from handout.errors import ContentError, InputError, Problem, ValidationFailed
 from handout.load.brand import load_brand
@@ -46,6 +46,7 @@ class Request:
     dose: tuple[Setting, ...] = ()  # the client's own dose, from --dose or batch columns
     program: ProgramSpec | None = None  # the routines of a programme (kind "program")
     program_file: str = ""  # where the programme came from (read from there when program is None)
+    log_days: int = DEFAULT_LOG_DAYS  # days of the tick-log; 0: no log
 
     def default_output(self) -> Path:
         from handout.write.names import slug
@@ -129,6 +130,7 @@ def merge(req: Request, inputs: Inputs) -> tuple[str, str]:
         client=inputs.client or None,
         note=inputs.note or None,
         program=inputs.program,
+        log_days=req.log_days,
     )
     return markup, template_path(dirs, name + TEMPLATE_SUFFIX)
 

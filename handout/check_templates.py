@@ -20,6 +20,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
 from handout.check import Report
+from handout.dose import DEFAULT_LOG_DAYS
 from handout.errors import HandoutError, Problem, TemplateError
 from handout.model import Brand, Topic
 
@@ -162,7 +163,7 @@ def _render(kind: str, dirs: tuple[Path, ...], topic: Topic, routine_id: str | N
     routine = topic.routines[routine_id] if routine_id else None
     try:
         markup = render(kind, dirs, extensions=EXTENSIONS, topic=topic, brand=SAMPLE_BRAND, routine=routine,
-                        client=SAMPLE_CLIENT, note=SAMPLE_NOTE, program=program)
+                        client=SAMPLE_CLIENT, note=SAMPLE_NOTE, program=program, log_days=DEFAULT_LOG_DAYS)
     except HandoutError as exc:
         return exc.problems
     template = template_path(dirs, kind + TEMPLATE_SUFFIX)

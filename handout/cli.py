@@ -109,10 +109,18 @@ def document_options(func: Any) -> Any:
         click.option("--dose", "dose", multiple=True, metavar="[ROUTINE.]KEY=VALUE",
                      help="Set the dose for this client (repeatable): KEY is hold, repeats, sides or how_often; "
                           "a card takes KEY=VALUE, a guide ROUTINE.KEY=VALUE."),
+        click.option("--log", "log", default=None, metavar="DAYS|none",
+                     help="Add a tick-log of DAYS days for the client to fill in (default 14); none leaves it out."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _log(value: str | None) -> int:
+    from handout.dose import parse_log_days
+
+    return parse_log_days(value)
 
 
 def _dose(values: tuple[str, ...]) -> Any:
@@ -153,12 +161,13 @@ def list_cmd(content: Path | None) -> None:
 @click.argument("topic")
 @document_options
 def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None,
-          note: str | None, templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...]) -> None:
+          note: str | None, templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...],
+          log: str | None) -> None:
     """Make the full guide for TOPIC (default file: ./TOPIC-guide.pdf)."""
     from handout.build import Request
 
     req = Request("guide", topic, brand_file=brand_file, paper=paper, client=client, note=note,
-                  templates=templates, content=content, dose=_dose(dose))
+                  templates=templates, content=content, dose=_dose(dose), log_days=_log(log))
     _make(req, output, force)
 
 
@@ -170,12 +179,13 @@ def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str |
 @document_options
 def card(topic: str, routine: str, size: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
          client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool,
-         dose: tuple[str, ...]) -> None:
+         dose: tuple[str, ...], log: str | None) -> None:
     """Make a card with one ROUTINE of TOPIC (default file: ./TOPIC-ROUTINE-card.pdf)."""
     from handout.build import Request
 
     req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper,
-                  card_size=size, client=client, note=note, templates=templates, content=content, dose=_dose(dose))
+                  card_size=size, client=client, note=note, templates=templates, content=content, dose=_dose(dose),
+                  log_days=_log(log))
     _make(req, output, force)
 
 
@@ -358,9 +368,12 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
               help="With --combine: the cards on sheets, 2 or 4 to a page, with cut marks (see: handout sheet --help).")
 @click.option("--duplex", is_flag=True, help="With --per-sheet: two-sided, the backs on every second page.")
 @click.option("--back-offset", callback=_back_offset, metavar="DX,DY", help="With --duplex: move the backs by DX,DY mm.")
+@click.option("--log", "log", default=None, metavar="DAYS|none",
+              help="Days of the tick-log for every row (default 14; none leaves it out); a 'log' column sets it per row.")
 def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
               paper: str | None, size: str | None, templates: Path | None, content: Path | None, dose: tuple[str, ...],
-              combine_to: Path | None, per_sheet: str | None, duplex: bool, back_offset: tuple[float, float]) -> None:
+              combine_to: Path | None, per_sheet: str | None, duplex: bool, back_offset: tuple[float, float],
+              log: str | None) -> None:
     """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output,
     program (a saved programme .toml, instead of --topic), and the dose: hold, repeats, sides, how_often).
 
@@ -378,7 +391,7 @@ def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: P
     from handout.build import Request
 
     base = Request("card" if routine else "guide", topic or "", routine=routine, brand_file=brand_file,
-                   paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose))
+                   paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose), log_days=_log(log))
     workers = jobs or os.cpu_count() or 1
     bar: Any = None
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from handout.errors import Problem, ValidationFailed
+from handout.errors import InputError, Problem, ValidationFailed
 from handout.load.schema import describe_bad_char, did_you_mean, find_bad_char
 from handout.model import Block, Routine, Section, Topic
 
@@ -203,7 +203,23 @@ def apply(topic: Topic, settings: Sequence[Setting], default: str | None = None)
     )
 
 
-# -- sessions a day, for the tick-log -----------------------------------------
+# -- the tick-log: how many days, and how many sessions a day --------------------
+
+DEFAULT_LOG_DAYS = 14
+MAX_LOG_DAYS = 60
+
+
+def parse_log_days(text: str | None, where: str = "--log") -> int:
+    """``14`` → 14 days; ``none`` → 0 (no log); nothing given → the default, 14."""
+    if text is None:
+        return DEFAULT_LOG_DAYS
+    clean = text.strip().lower()
+    if clean in ("none", "no", "0"):
+        return 0
+    if clean.isdigit() and 1 <= int(clean) <= MAX_LOG_DAYS:
+        return int(clean)
+    raise InputError(f"'{text}' is not a number of days", where=where, hint=f"give the days of the tick-log, 1 to {MAX_LOG_DAYS} (e.g. 14), or none to leave it out")
+
 
 _WORD_NUMBERS = {"once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "thrice": 3, "four": 4, "five": 5, "six": 6}
 

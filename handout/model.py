@@ -86,8 +86,10 @@ class Dose:
 
     def summary(self) -> Markup:
         """The dose on one line, e.g. "Hold 30 seconds · 3 times · both sides · Twice a day"."""
-        parts = [f"Hold {self.hold}" if self.hold else "", self.repeat, self.sides or "", self.how_often]
-        return Markup(" \u00b7 ").join(p for p in parts if p)
+        parts = [p for p in (f"Hold {self.hold}" if self.hold else "", self.repeat, self.sides or "", self.how_often) if p]
+        if parts and not isinstance(parts[0], Markup):
+            parts[0] = parts[0][:1].upper() + parts[0][1:]
+        return Markup(" \u00b7 ").join(parts)
 
 
 @dataclass(frozen=True)

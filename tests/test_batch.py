@@ -38,7 +38,7 @@ def test_files_are_named_from_the_client_and_hold_their_text(run, tmp_path: Path
     for name, (client, note) in expected.items():
         assert name.isascii()
         facts = read_pdf(out / name)
-        assert facts.pages == 1
+        assert facts.pages == 2  # the card and, on its back, the tick-log
         assert client in facts.text
         if note:
             assert note in facts.text
@@ -125,4 +125,4 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_half_written_pdf(tmp_path: Path) -> 
     written = list(out.glob("*.pdf"))
     assert 20 <= len(written) < 400
     for pdf in written:
-        assert len(pypdf.PdfReader(pdf, strict=True).pages) == 1
+        assert len(pypdf.PdfReader(pdf, strict=True).pages) == 2  # a whole card: front and back

@@ -228,7 +228,9 @@ def test_every_contact_field_on_every_page(tmp_path: Path, req: Request) -> None
 
     data = render(replace(req, brand_file=brand))
     facts = read_pdf(data)
-    for number, text in enumerate(facts.texts, start=1):
+    # a card's back (its tick-log, or the end of a long routine) is the other side of its front
+    texts = facts.texts if req.kind == "guide" else facts.texts[:1]
+    for number, text in enumerate(texts, start=1):
         for field in CONTACT:
             assert field in text, f"page {number} lacks {field!r}"
 

@@ -37,9 +37,12 @@ def routine_text(r: Routine) -> str:
 
 
 def assert_one_page_of(facts: PdfFacts, size: tuple[float, float]) -> None:
-    assert facts.pages == 1, f"{facts.pages} pages"
-    w, h = facts.sizes[0]
-    assert w == pytest.approx(size[0], abs=0.5) and h == pytest.approx(size[1], abs=0.5), f"{w:.2f}x{h:.2f}"
+    """One card of *size*: the front, and at most its back (where the tick-log goes)."""
+    assert facts.pages in (1, 2), f"{facts.pages} pages"
+    if facts.pages == 2:
+        assert facts.texts[1].startswith(("Your practice log", "(continued)")) or "(continued)" in facts.texts[1][:80], facts.texts[1][:80]
+    for w, h in facts.sizes:
+        assert w == pytest.approx(size[0], abs=0.5) and h == pytest.approx(size[1], abs=0.5), f"{w:.2f}x{h:.2f}"
 
 
 @pytest.fixture(scope="module")

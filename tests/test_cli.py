@@ -82,8 +82,8 @@ def test_card_default_output_name(run, tmp_path: Path) -> None:
     out = tmp_path / "piriformis-side-stretch-card.pdf"
     assert out.is_file()
     facts = read_pdf(out)
-    assert facts.pages == 1
-    assert "Side stretch" in facts.text
+    assert facts.pages == 2  # the routine on the front, the tick-log on the back
+    assert "Side stretch" in facts.texts[0] and "Your practice log" in facts.texts[1]
 
 
 def test_output_option_is_respected(run, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_output_option_is_respected(run, tmp_path: Path) -> None:
     assert not (tmp_path / "piriformis-guide.pdf").exists()
     result = run("card", "piriformis", "belly-dancer", "--output", "belly.pdf")
     assert result.exit_code == 0, result.output
-    assert read_pdf(tmp_path / "belly.pdf").pages == 1
+    assert read_pdf(tmp_path / "belly.pdf").pages == 2  # front and back (the tick-log)
     assert not (tmp_path / "piriformis-belly-dancer-card.pdf").exists()
 
 

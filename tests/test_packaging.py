@@ -129,4 +129,4 @@ def test_installed_wheel_works_from_an_unrelated_folder(wheel: Path, tmp_path: P
 
     result = subprocess.run([exe, "card", "piriformis", "side-stretch"], cwd=work, capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert read_pdf(work / "piriformis-side-stretch-card.pdf").pages == 1
+    assert read_pdf(work / "piriformis-side-stretch-card.pdf").pages == 2  # front, and the tick-log on the back

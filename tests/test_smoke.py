@@ -12,4 +12,5 @@ def test_guide_and_card_from_the_command_line(run, tmp_path: Path, brand_file: P
     result = run("card", "piriformis", "side-stretch", "--brand", brand_file)
     assert result.exit_code == 0, result.output
     card = read_pdf(tmp_path / "piriformis-side-stretch-card.pdf")
-    assert card.pages == 1
+    assert card.pages == 2  # the routine on the front, the tick-log on the back
+    assert "Side stretch" in card.texts[0] and "Your practice log" in card.texts[1]

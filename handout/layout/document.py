@@ -129,11 +129,14 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
         if first is not None and first[1] * (th.body_size / first[0]) ** 2 > fh * SKIP_MARGIN:
             continue  # the height goes about with the square of the type size: too tall, not worth measuring
         story = make_story(th)
-        h = stacked_height(story, fw, fh)
+        # a block that takes the room it finds (a tick-log: under the routine, else on the back) does not count
+        routine = [f for f in story if not getattr(f, "takes_room_left", False)]
+        extra = len(routine) < len(story)
+        h = stacked_height(routine, fw, fh)
         first = first or (th.body_size, h)
         if h <= fh:  # measured: the build reuses the measures
             data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
-            if pages == 1:
+            if pages == 1 or extra:
                 return data
     for th in themes:
         try:

@@ -435,6 +435,12 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     return [table]
 
 
+def _log(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    from handout.layout import ticklog
+
+    return ticklog.element(b, el, width)
+
+
 def _qr(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     from handout.layout import qr
 
@@ -521,6 +527,7 @@ BLOCKS: dict[str, Handler] = {
     "stop": _stop,
     "spacer": _spacer,
     "qr": _qr,
+    "log": _log,
     "rule": _rule,
     "pagebreak": _pagebreak,
 }
@@ -542,6 +549,8 @@ ATTRIBUTES: dict[str, set[str]] = {
     "item": {"label", "mark"},
     "spacer": {"height"},
     "qr": {"href", "label", "size"},
+    "log": {"days", "fit", "day", "done", "pain", "notes", "start", "rest"},
+    "entry": {"sessions", "every-other-day"},
     "rule": set(),
     "pagebreak": {"if-less-than"},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
@@ -65,8 +66,13 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         )
         leading = page.CARD_LEADING.get(size, 0.0)
         themes = [theme(fonts, brand.primary, brand.accent, scale=body / 12, compact=k.compact, leading=leading) for body in page.CARD_BODY_SIZES[size]]
-        data = document.build_card(make_story, themes, g, brand, logo, meta, f"{topic.path}: routines.{routine.id}", size,
-                                   front_floor=page.CARD_FRONT_FLOOR.get(size, 12.0))
+        # a card may be laid out more than once (type sizes are tried): say each warning once, and none if it fails
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            data = document.build_card(make_story, themes, g, brand, logo, meta, f"{topic.path}: routines.{routine.id}", size,
+                                       front_floor=page.CARD_FRONT_FLOOR.get(size, 12.0))
+        for message, category in dict.fromkeys((str(w.message), w.category) for w in seen):
+            warnings.warn(message, category, stacklevel=2)
         page.warn_unfit(g, brand)
         return data
     g = page.guide_geometry(brand.paper, brand, logo, fonts)
