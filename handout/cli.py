@@ -315,7 +315,7 @@ def init(directory: Path) -> None:
 def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, save_to: Path | None, cards: bool,
                 size: str | None, per_sheet: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
                 client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool,
-                dose: tuple[str, ...]) -> None:
+                dose: tuple[str, ...], log: str | None) -> None:
     """Make one handout with routines picked from any topics: -r TOPIC/ROUTINE … or a saved SAVED.toml.
 
     \b
@@ -334,6 +334,10 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
         raise click.UsageError("--per-sheet chooses the card size itself; leave out --size")
 
     spec, where = choose(saved, refs, title, note, content, _dose(dose))
+    if log is not None:  # --log replaces the saved programme's days (and is saved with --save)
+        from dataclasses import replace
+
+        spec = replace(spec, log_days=_log(log))
     if save_to is not None:
         from handout.program import save
 

@@ -247,3 +247,37 @@ def test_batch_log_column_and_option(run, tmp_path: Path, brand_file: Path) -> N
     assert days(read_pdf(out / "piriformis-belly-dancer-sam-lee.pdf").text) == list(range(1, 8))
     assert days(read_pdf(out / "piriformis-belly-dancer-ana-ruiz.pdf").text) == []
     assert days(read_pdf(out / "piriformis-belly-dancer-bo-chen.pdf").text) == list(range(1, 11))
+
+
+# ---------------------------------------------------------------- a programme
+
+
+def test_programme_has_one_log_with_a_column_group_per_routine(run, tmp_path: Path) -> None:
+    result = run("program", "-r", "piriformis/side-stretch", "-r", "heel-pain/calf-stretch-wall", "-r", "bridge",
+                 "-r", "low-back-pain/pelvic-tilt", "--dose", "side-stretch.how_often=twice a day",
+                 "--dose", "bridge.how_often=every other day", "--dose", "pelvic-tilt.how_often=three times a day",
+                 "--log", "10", "-o", "p.pdf")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "p.pdf"
+    pages = log_pages(path)
+    assert len(pages) == 1
+    text = read_pdf(path).texts[pages[0]]
+    assert text.count(HEADING) == 1 and BRING in text
+    assert days(text) == list(range(1, 11))
+    for n, title in enumerate(("Side stretch", "Calf stretch at a wall", "Bridge", "Pelvic tilt"), start=1):
+        assert f"{n} {title}:" in text
+    from handout.load.content import load_topic
+
+    calf_boxes = load_topic(ROOT / "content" / "heel-pain.md").routines["calf-stretch-wall"].dose.sessions_per_day
+    # side stretch 2 a day, calf stretch as its topic says, bridge every other day (5 of 10), pelvic tilt 3 a day
+    assert all_boxes(path) == 2 * 10 + calf_boxes * 10 + 5 + 3 * 10
+
+
+def test_programme_log_days_are_saved(run, tmp_path: Path) -> None:
+    result = run("program", "-r", "piriformis/side-stretch", "--log", "none", "--save", "p.toml", "-o", "p.pdf")
+    assert result.exit_code == 0, result.output
+    assert 'log = "none"' in (tmp_path / "p.toml").read_text(encoding="utf-8")
+    assert HEADING not in read_pdf(tmp_path / "p.pdf").text
+    result = run("program", "p.toml", "-o", "again.pdf")
+    assert result.exit_code == 0, result.output
+    assert HEADING not in read_pdf(tmp_path / "again.pdf").text
