@@ -305,7 +305,7 @@ def _assert_whole_pdfs_only(out: Path) -> None:
     assert 10 <= len(written) < 400
     for pdf in written:
         reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()), strict=True)
-        assert len(reader.pages) == 1
+        assert len(reader.pages) == 2  # a whole card: front, and the tick-log on its back
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to see the workers")
