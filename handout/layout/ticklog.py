@@ -179,8 +179,10 @@ class TickLog(Flowable):  # type: ignore[misc]
                      "choose a bigger --size (5x8, half-letter or a5), or leave it out with --log none")
                 return [_Nothing()]
             return []
-        if not at_top:  # a sheet to keep whole: it starts on the next page
-            return []
+        if not at_top:  # a sheet to keep whole: it starts on the next page, unless no page holds it
+            page_h = frame._y2 - frame._y1p - frame._topPadding if frame is not None else 0.0  # a fresh frame's room
+            if fit < WEEK or self.rows_fitting(aw, page_h) >= self.days:
+                return []
         if fit >= WEEK:
             fit -= fit % WEEK  # longer than a page: split between weeks
         return [self._part(self.first_day, fit), self._rest(fit)] if fit else []
