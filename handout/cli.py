@@ -216,7 +216,7 @@ def _back_offset(_ctx: click.Context, _param: click.Parameter, value: str | None
 @document_options
 def sheet(topic: str | None, routines: tuple[str, ...], per_sheet: str, copies: int, duplex: bool, back_offset: tuple[float, float],
           calibrate: bool, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None, note: str | None,
-          templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...]) -> None:
+          templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...], log: str | None) -> None:
     """Cards of ROUTINE(s) of TOPIC, several to a Letter or A4 sheet, with cut marks
     (default file: ./TOPIC-ROUTINE-sheet.pdf, or ./TOPIC-sheet.pdf for several routines).
 
@@ -245,7 +245,8 @@ def sheet(topic: str | None, routines: tuple[str, ...], per_sheet: str, copies: 
     from handout.impose import SheetRequest, make_sheets
 
     cards = tuple(Request("card", topic, routine=r, brand_file=brand_file, paper=paper, client=client, note=note,
-                          templates=templates, content=content, dose=_dose(dose)) for r in routines)
+                          templates=templates, content=content, dose=_dose(dose),
+                          log_days=_log(log) if log is not None else 0) for r in routines)  # a log only when asked
     req = SheetRequest(cards, paper, int(per_sheet), copies, duplex, back_offset)
     click.echo(f"wrote {make_sheets(req, output, force)}")
 
@@ -395,7 +396,8 @@ def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: P
     from handout.build import Request
 
     base = Request("card" if routine else "guide", topic or "", routine=routine, brand_file=brand_file,
-                   paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose), log_days=_log(log))
+                   paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose),
+                   log_days=_log(log) if log is not None or per_sheet is None else 0)  # cards on sheets: a log only when asked
     workers = jobs or os.cpu_count() or 1
     bar: Any = None
 
