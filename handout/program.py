@@ -232,7 +232,8 @@ def card_requests(req: Request, size: str | None = None) -> list[Request]:
         dose = [s for key, text in pick.dose if (s := setting(None, key, text, f"{where}: {key}", problems)) is not None]
         dose += [replace(s, routine=None) for s in req.dose if s.routine in (pick.routine, pick.ref)]
         out.append(replace(req, kind="card", topic=pick.topic, routine=pick.routine, card_size=size, dose=tuple(dose),
-                           note=req.note if req.note is not None else (req.program.note or None), program=None))
+                           note=req.note if req.note is not None else (req.program.note or None), program=None,
+                           log_days=req.program.log_days))
     if problems:
         raise ValidationFailed(problems)
     return out
@@ -253,6 +254,7 @@ def make_cards(req: Request, output: Path | None, force: bool, size: str | None,
         from handout.write.output import write_atomic
 
         paper = req.paper or load_brand(req.brand_file).paper
+        cards = [replace(c, log_days=0) for c in cards]  # one side each on a sheet: no tick-log
         write_atomic(path, render_sheets(SheetRequest(tuple(cards), paper, per_sheet)))
         return path
     from handout.write.combined import combined_file
