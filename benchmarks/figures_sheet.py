@@ -18,7 +18,8 @@ from pathlib import Path
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from handout.layout.figures import BUILTIN_FIGURES, figure, flat
+from handout.layout.figures import BUILTIN_FIGURES, figure
+from handout.layout.figures.flowable import flat
 
 INK = HexColor("#1F5F7A")
 ACCENT = HexColor("#E0A526")

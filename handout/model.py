@@ -93,6 +93,18 @@ class Dose:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture of a routine or a step: a built-in figure (``figure``) or a clinic's
+    own file (``src`` as written in the topic, ``path`` resolved), with its alt text."""
+
+    alt: str
+    figure: str | None = None
+    src: str | None = None
+    path: Path | None = None
+    where: str = ""  # the topic file, line and key that name it
+
+
+@dataclass(frozen=True)
 class Routine:
     id: str
     title: Markup
@@ -102,6 +114,14 @@ class Routine:
     stop_if: Markup
     equipment: Markup | None = None
     caution: Markup | None = None
+    picture: Picture | None = None
+    #: a picture for each step, or ``None``; as long as ``steps`` (empty when no step has one)
+    step_pictures: tuple[Picture | None, ...] = ()
+
+    @property
+    def pictures(self) -> list[Picture]:
+        """Every picture of the routine, its own first."""
+        return [p for p in (self.picture, *self.step_pictures) if p is not None]
 
 
 @dataclass(frozen=True)

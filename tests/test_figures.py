@@ -12,7 +12,8 @@ from PIL import Image
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from handout.layout.figures import BUILTIN_FIGURES, figure, flat
+from handout.layout.figures import BUILTIN_FIGURES, figure
+from handout.layout.figures.flowable import flat
 from handout.layout.figures.geometry import Camera
 from handout.layout.figures.render import flatten, paint
 from handout.layout.figures.scene import Scene

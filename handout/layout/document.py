@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from handout.errors import LayoutError
@@ -112,6 +112,10 @@ def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, 
     return buf.getvalue()
 
 
+#: card sizes whose picture may go on the back when the front has no room for it
+PICTURE_ON_BACK = ("4x6", "3x5")
+
+
 def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[Theme], g: Geometry, brand: Brand,
                logo: Picture | None, meta: Meta, where: str, size_name: str, front_floor: float = 12.0) -> bytes:
     """A card: the front, and when the routine is too long for it, the back too (never more).
@@ -119,7 +123,9 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     *themes* go from the largest type to the smallest allowed on this size. The
     largest type of at least *front_floor* points with which everything fits on
     the front is used; failing that, the largest with which front and back hold
-    it. If even the smallest cannot, say by how much it is too long.
+    it. If even the smallest cannot, say by how much it is too long. A card's
+    picture (a flowable that fills the room left) counts with its least height;
+    without room for it, a small card carries it on its back, others leave it out.
     """
     _, _, fw, fh = g.frame
     first: tuple[float, float] | None = None  # (type size, height) of the first measure
@@ -138,20 +144,44 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
             data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
             if pages == 1 or extra:
                 return data
+    for th in themes:  # a small card: the text on the front, the picture on the back with the title
+        if th.body_size < max(front_floor, 12.0) or size_name not in PICTURE_ON_BACK:
+            break
+        story = make_story(th)
+        pictures = [f for f in story if hasattr(f, "fits")]
+        text = [f for f in story if not hasattr(f, "fits")]
+        if pictures and stacked_height(text, fw, fh) <= fh:
+            title = getattr(text[0], "continued", None) if text else None
+            data, pages = _card_pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], g, brand, th, logo, meta, where)
+            if pages == 2:
+                return data
+    for th in themes:
+        if th.body_size < front_floor:
+            break
+        story = _text_only(make_story(th))  # no room for the picture: the card as it was without it
+        if stacked_height(story, fw, fh) <= fh:
+            data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
+            if pages == 1:
+                return data
     for th in themes:
         try:
-            data, pages = _card_pdf(make_story(th), g, brand, th, logo, meta, where)
+            data, pages = _card_pdf(_text_only(make_story(th)), g, brand, th, logo, meta, where)
         except LayoutError:  # the start of the routine is taller than the front
             continue
         if pages <= 2:
             return data
     _, _, _, bh = g.back_frame
-    over = max(1.0, stacked_height(make_story(themes[-1]), fw, fh) - fh - bh)
+    over = max(1.0, stacked_height(_text_only(make_story(themes[-1])), fw, fh) - fh - bh)
     raise LayoutError(
         f"does not fit on the front and back of a {size_name} card: it needs about {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
         where=where,
         hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
     )
+
+
+def _text_only(story: list[Flowable]) -> list[Flowable]:
+    """The story without the pictures that fill the room left (a card's picture)."""
+    return [f for f in story if not hasattr(f, "fits")]
 
 
 def _card_pdf(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta,

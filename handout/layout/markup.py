@@ -37,6 +37,7 @@ from handout.layout.flow import Box, Group, Panel, continued_heading, may_break_
 from handout.layout.marks import WarningMark
 from handout.layout.measure import height
 from handout.layout.styles import MUTED, Theme
+from handout.model import Picture
 
 LINK_SCHEMES = ("https", "mailto", "tel")
 MUTED_HEX = f"#{MUTED.hexval()[2:]}"
@@ -96,10 +97,12 @@ class Heading(Paragraph):  # type: ignore[misc]
 class Builder:
     """Turns one parsed document into a list of flowables for a frame of ``width`` points."""
 
-    def __init__(self, theme: Theme, width: float, template: str) -> None:
+    def __init__(self, theme: Theme, width: float, template: str, pictures: Mapping[str, Picture] | None = None) -> None:
         self.theme = theme
         self.width = width
         self.template = template
+        #: picture files the topic names, by ``src``; ``None``: checking only, no file is read
+        self.pictures = pictures
         self.styles = theme.styles
         self._alert = 0
         self._item_styles: dict[tuple[str, str, bool, bool], ParagraphStyle] = {}
@@ -327,14 +330,18 @@ def _list(ordered: bool) -> Handler:
             b.style(el, "li")  # checks the style name
         base = style_name if style_name and not steps else "li"
         kind = "steps" if steps else "numbers" if ordered else "bullets"
-        texts = [b.inline(li) for li in items]
+        taken = [_take_figure(li) for li in items]
+        pictures = [fig for fig, _ in taken]
+        texts = [b.inline(li) for _, li in taken]
         marks = [(f"{n}" if steps else f"{n}.") if ordered else "\u2022" for n in range(1, len(items) + 1)]
         if columns == "2" and len(items) > 1:
+            if any(p is not None for p in pictures):
+                b.fail(el, "a list in two columns cannot hold pictures", "use columns=\"1\" for steps with pictures")
             style = b.item_style(base, kind)
-            paras = [Paragraph(t, style, bulletText=m) for t, m in zip(texts, marks, strict=True)]
-            return [TwoColumns(paras, gap=b.theme.body_size, space_after=b.theme.body_size * 0.4)]
+            cells = [Paragraph(t, style, bulletText=m) for t, m in zip(texts, marks, strict=True)]
+            return [TwoColumns(cells, gap=b.theme.body_size, space_after=b.theme.body_size * 0.4)]
         last = len(items) - 1
-        paras = [
+        paras: list[Flowable] = [
             Paragraph(t, b.item_style(base, kind, last=i == last), bulletText=m)
             for i, (t, m) in enumerate(zip(texts, marks, strict=True))
         ]
@@ -343,6 +350,10 @@ def _list(ordered: bool) -> Handler:
         if steps:  # a routine may go on to the next page before its third step or a later one (never before its dose)
             for p in paras[2:]:
                 may_break_before(p)
+        if any(p is not None for p in pictures):
+            from handout.layout import pictures as figures
+
+            return figures.beside_steps(b, paras, pictures, width)
         return paras
 
     return handle
@@ -512,6 +523,21 @@ def _pagebreak(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     return [PageBreak()]
 
 
+def _take_figure(li: ET.Element) -> tuple[ET.Element | None, ET.Element]:
+    """A list item's picture, and the item without it (the parsed markup is left as it is)."""
+    if li.find("figure") is None:
+        return None, li
+    from handout.layout import pictures
+
+    return pictures.take(li)
+
+
+def _figure(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    from handout.layout import pictures
+
+    return pictures.handle(b, el, width)
+
+
 BLOCKS: dict[str, Handler] = {
     "title": _text("title"),
     "subtitle": _text("subtitle"),
@@ -528,6 +554,7 @@ BLOCKS: dict[str, Handler] = {
     "spacer": _spacer,
     "qr": _qr,
     "log": _log,
+    "figure": _figure,
     "rule": _rule,
     "pagebreak": _pagebreak,
 }
@@ -551,6 +578,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "qr": {"href", "label", "size"},
     "log": {"days", "fit", "day", "done", "pain", "notes", "start", "rest"},
     "entry": {"sessions", "every-other-day"},
+    "figure": {"name", "src", "alt", "width", "fill"},
     "rule": set(),
     "pagebreak": {"if-less-than"},
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 from handout.errors import ContentError, HandoutWarning, Problem, ValidationFailed
 from handout.load.markdown import RawBlock, parse_body
+from handout.load.pictures import PictureSpec, Step, missing_files
 from handout.load.schema import (
     INVALID,
     SLUG_RE,
@@ -35,7 +36,7 @@ ROUTINE = Record(
         "title": Text(max_len=60, inline=True),
         "purpose": Text(max_len=300, inline=True),
         "equipment": Text(max_len=200, inline=True, required=False),
-        "steps": ListOf(Text(max_len=300, inline=True), min_items=1, max_items=12),
+        "steps": ListOf(Step(), min_items=1, max_items=12),
         "dose": Record(
             {
                 "hold_seconds": Seconds(),
@@ -46,6 +47,7 @@ ROUTINE = Record(
         ),
         "stop_if": Text(max_len=300, inline=True, hint="say when to stop, e.g. 'Stop if the pain turns sharp.'"),
         "caution": Text(max_len=300, inline=True, required=False),
+        "picture": PictureSpec(),
     }
 )
 
@@ -117,6 +119,8 @@ def load_topic(path: Path) -> Topic:
     if found is None or why is not None:
         raise ContentError(why or "cannot be read", where=str(path), hint="give the path of a topic .md file")
     topic, problems, notes = _load_cached(path, *found)
+    if topic is not None and not problems:
+        problems = tuple(missing_files(topic))
     if problems:
         raise ValidationFailed(list(problems))
     for note in notes:
@@ -132,10 +136,12 @@ def check_topic(path: Path) -> list[Problem]:
     why = problem_with(path) if is_text(path) else NOT_TEXT
     if found is None or why is not None:
         return [Problem(str(path), why or "cannot be read", "give the path of a topic .md file")]
-    return list(_load_cached(path, *found)[1])
+    topic, problems, _ = _load_cached(path, *found)
+    return list(problems) if topic is None else missing_files(topic)
 
 
-_CODE = ("load/content.py", "load/markdown.py", "load/schema.py", "load/strict_yaml.py", "model.py")
+_CODE = ("load/content.py", "load/markdown.py", "load/schema.py", "load/strict_yaml.py", "load/pictures.py",
+         "layout/figures/catalog.py", "model.py")
 
 
 @lru_cache(maxsize=32)
@@ -258,8 +264,10 @@ def _routine(rid: str, r: dict[str, Any]) -> Routine:
         title=r["title"],
         purpose=r["purpose"],
         equipment=r.get("equipment"),
-        steps=tuple(r["steps"]),
+        steps=tuple(text for text, _ in r["steps"]),
         dose=Dose(how_often=d["how_often"], hold_seconds=d.get("hold_seconds"), repeats=d.get("repeats"), sides=d.get("sides")),
         stop_if=r["stop_if"],
         caution=r.get("caution"),
+        picture=r.get("picture"),
+        step_pictures=tuple(p for _, p in r["steps"]) if any(p for _, p in r["steps"]) else (),
     )

@@ -209,15 +209,15 @@ def foot_roll() -> Scene:
     return s
 
 
-SCENES: dict[str, tuple[str, Callable[[], Scene]]] = {
-    "ball-seated": ("Sitting on a hard chair with a ball under one buttock, feet flat on the floor.", ball_seated),
-    "ball-lying": ("Lying on the back, knees bent, a ball under one buttock; the knee on that side drops out to the side, as the arrow shows.", ball_lying),
-    "side-stretch": ("Lying on the back. The right foot is crossed over the outside of the left knee; the left hand pulls the right knee down toward the floor, as the arrow shows; the right hand rests on the front of the right hip.", side_stretch),
-    "belly-dancer": ("Standing with hands on hips. An arrow circles the hips.", belly_dancer),
-    "knee-to-chest": ("Lying on the back, both hands hugging one knee to the chest; the other leg rests straight on the floor.", knee_to_chest),
-    "pelvic-tilt": ("Lying on the back, knees bent, feet flat. An arrow shows the low back pressing down flat to the floor.", pelvic_tilt),
-    "bridge": ("Lying on the back, knees bent, feet flat, hips lifted off the floor, as the arrow shows.", bridge),
-    "calf-stretch-wall": ("Standing facing a wall, hands on the wall. The front knee is bent; the back leg is straight with the heel pressed down, as the arrow shows.", calf_stretch_wall),
-    "plantar-fascia-stretch": ("Sitting with one ankle resting across the other knee; one hand pulls the toes back toward the shin, as the arrow shows.", plantar_fascia_stretch),
-    "foot-roll": ("Sitting on a chair, rolling the arch of one foot back and forth over a frozen water bottle, as the arrow shows.", foot_roll),
+SCENES: dict[str, Callable[[], Scene]] = {
+    "ball-seated": ball_seated,
+    "ball-lying": ball_lying,
+    "side-stretch": side_stretch,
+    "belly-dancer": belly_dancer,
+    "knee-to-chest": knee_to_chest,
+    "pelvic-tilt": pelvic_tilt,
+    "bridge": bridge,
+    "calf-stretch-wall": calf_stretch_wall,
+    "plantar-fascia-stretch": plantar_fascia_stretch,
+    "foot-roll": foot_roll,
 }
