@@ -31,9 +31,17 @@ def tick_boxes(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
             continue
         left, bottom, right, top = obj.get_bounds()
         w, h = (right - left) / MM, (top - bottom) / MM
-        if 6 <= w <= 15 and abs(w - h) < 0.3:
+        if 6 <= w <= 15 and abs(w - h) < 0.3 and _is_rectangle(obj):
             out.append((left, bottom, right, top))
     return out
+
+
+def _is_rectangle(obj: pdfium.PdfObject) -> bool:
+    """A box with four straight sides (its corners may be rounded): not a ball or a part of a picture."""
+    n = pdfium_raw.FPDFPath_CountSegments(obj.raw)
+    kinds = [pdfium_raw.FPDFPathSegment_GetType(pdfium_raw.FPDFPath_GetPathSegment(obj.raw, i)) for i in range(n)]
+    lines, curves = kinds.count(pdfium_raw.FPDF_SEGMENT_LINETO), kinds.count(pdfium_raw.FPDF_SEGMENT_BEZIERTO)
+    return lines >= 4 and curves in (0, 12) and n in (5, 17)  # a rectangle, or one with four rounded corners
 
 
 def all_boxes(path: Path) -> int:

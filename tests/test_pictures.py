@@ -107,8 +107,8 @@ def test_a_clinic_picture_replaces_the_built_in_one(tmp_path: Path) -> None:
     markup, _ = merge(req, inputs)
     assert f'src="{folder / "pictures" / "belly.png"}"' in markup and 'alt="Our client circling her hips."' in markup
     ops = page_ops(render(req))
-    assert ops[-1]["Do"] >= 1, "the clinic's picture is drawn"
-    assert ops[-1]["c"] < FIGURE_CURVES, "and the built-in figure is not"
+    assert ops[0]["Do"] >= 2, "the clinic's picture is drawn on the front, beside the logo"
+    assert ops[0]["c"] < FIGURE_CURVES, "and the built-in figure is not"
     guide = page_ops(render(Request("guide", "piriformis", content=folder)))
     assert sum(p["Do"] for p in guide) >= 2  # the logo on every page and the picture
 
