@@ -32,7 +32,7 @@ def test_an_edited_topic_is_never_served_from_the_cache(tmp_path: Path) -> None:
     env = {**os.environ, "HANDOUT_CACHE_DIR": str(tmp_path / "cache")}
     first = read_pdf(_fresh_process(content, env))
     assert "Hip and leg pain from the piriformis" in first.text
-    assert list((tmp_path / "cache").glob("topic-*.pickle")), "the parsed topic was not cached"
+    assert list((tmp_path / "cache").glob("topic-*.json")), "the parsed topic was not cached"
 
     topic.write_text(source.replace("title: Hip and leg pain from the piriformis", "title: Edited title for the cache test"), encoding="utf-8")
     second = read_pdf(_fresh_process(content, env))
