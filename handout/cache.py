@@ -93,7 +93,7 @@ def load(kind: str, key: str | None, expect: Any) -> Any:
 
     try:
         raw = read_bytes(folder / f"{kind}-{key}.json", limit=MAX_ENTRY_BYTES, what="cache entry")
-        entry = json.loads(raw)
+        entry = json.loads(raw.decode("utf-8"))
         if not (isinstance(entry, dict) and entry.keys() == {"format", "kind", "value"}
                 and entry["format"] == FORMAT and entry["kind"] == kind):
             return None
@@ -186,12 +186,9 @@ def decode(data: Any, expect: Any) -> Any:
         return _check(isinstance(data, int) and not isinstance(data, bool), data)
     if expect is float:
         return _check(isinstance(data, int | float) and not isinstance(data, bool), data)
-    if expect is Markup:
-        return Markup(_tagged(data, "markup", str))
-    if expect is str:
-        if isinstance(data, str):
-            return data
-        return Markup(_tagged(data, "markup", str))
+    if expect is str or expect is Markup:
+        # what was stored comes back: a str as str, Markup (tagged) as Markup
+        return data if isinstance(data, str) else Markup(_tagged(data, "markup", str))
     if expect is dt.date:
         try:
             return dt.date.fromisoformat(_tagged(data, "date", str))

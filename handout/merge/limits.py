@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
+from jinja2 import Undefined
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import TemplateRuntimeError
 from jinja2.utils import Namespace
@@ -116,6 +117,8 @@ def text_size(value: Any, limit: int = MAX_STRING) -> int:
     """An upper bound on ``len(str(value))``; stops counting once past *limit*."""
     if isinstance(value, str):
         return len(value)
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()  # inside a list: say why, do not print "Undefined"
     if isinstance(value, bool | float) or value is None:
         return 32
     if isinstance(value, int):

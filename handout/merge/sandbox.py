@@ -165,15 +165,20 @@ class Sandbox(SandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         limits.clock()
+        if isinstance(obj, jinja2.Undefined):
+            obj._fail_with_undefined_error()  # the first reason, not one about Undefined itself
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         limits.clock()
+        if isinstance(obj, jinja2.Undefined):
+            obj._fail_with_undefined_error()
         return super().getitem(obj, argument)
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
+        name = obj._kind if isinstance(obj, Record) else repr(obj) if isinstance(obj, Method) else type(obj).__name__
         return self.undefined(
-            f"'{attribute}' of {type(obj).__name__} is not available to templates",
+            f"'{attribute}' of {name} is not available to templates",
             name=attribute,
             obj=obj,
             exc=SecurityError,

@@ -88,7 +88,7 @@ def render(name: str, dirs: tuple[Path, ...], *, extensions: tuple[str, ...] = (
         where = f"{exc.filename or filename}:{exc.lineno}"
         raise TemplateError(f"template syntax error: {exc.message}", where=where, hint="check the {% %} and {{ }} tags on that line") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template '{exc.name}' not found", where=" or ".join(str(d) for d in dirs), hint="name it like the built-in ones (see templates/README.md)") from None
+        raise TemplateError(f"template '{exc.name}' not found", where=_template_frame(" or ".join(str(d) for d in dirs)), hint="name it like the built-in ones (see templates/README.md)") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{exc.message}", where=_template_frame(filename), hint="check the variable name against templates/README.md") from None
     except jinja2.exceptions.SecurityError as exc:
