@@ -7,7 +7,7 @@ by the code that made it, so an edit to either is never served stale. Set
 ``HANDOUT_NO_CACHE=1`` to turn it off.
 
 Entries are plain data, never code: JSON, in which the model's records, tuples,
-dates, paths and ``Markup`` carry an explicit type tag. Reading one back checks
+dates, paths, sets and ``Markup`` carry an explicit type tag. Reading one back checks
 every value against the type the caller expects (the model's own annotations),
 so anything unreadable, unknown or of the wrong shape is simply a miss and the
 work is done again. Nothing is unpickled and no compiled template is kept.
@@ -160,6 +160,8 @@ def encode(value: Any) -> Any:
         return {"$": "tuple", "v": [encode(v) for v in value]}
     if isinstance(value, list):
         return [encode(v) for v in value]
+    if isinstance(value, frozenset):
+        return {"$": "frozenset", "v": sorted((encode(v) for v in value), key=repr)}
     if isinstance(value, dict):
         return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__name__ in _records():
@@ -203,6 +205,9 @@ def decode(data: Any, expect: Any) -> Any:
             return tuple(decode(v, args[0]) for v in items)
         _check(len(items) == len(args), None)
         return tuple(decode(v, a) for v, a in zip(items, args, strict=True))
+    if origin is frozenset:
+        (arg,) = typing.get_args(expect)
+        return frozenset(decode(v, arg) for v in _tagged(data, "frozenset", list))
     if origin is list:
         _check(isinstance(data, list), None)
         (arg,) = typing.get_args(expect)

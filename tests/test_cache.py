@@ -70,6 +70,7 @@ def test_an_entry_is_plain_json_and_reads_back_equal(tmp_path: Path, monkeypatch
     value = _load_uncached(path, path.stat().st_size)
     expect = tuple[Topic | None, tuple[Problem, ...], tuple[Problem, ...]]
     cache.store("topic", "k1", value)
+    assert (tmp_path / "topic-k1.json").exists(), "a value the cache cannot store: teach handout/cache.py encode() and decode() its type"
     raw = (tmp_path / "topic-k1.json").read_text(encoding="utf-8")
     assert json.loads(raw)["value"]["$"] == "tuple"
     back = cache.load("topic", "k1", expect)

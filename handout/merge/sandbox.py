@@ -103,7 +103,7 @@ class Undefined(jinja2.StrictUndefined):
     def _undefined_message(self) -> str:
         obj, name = self._undefined_obj, self._undefined_name
         if self._undefined_hint is None and isinstance(obj, Record | Method) and isinstance(name, str):
-            return f"{obj!r} has no '{name}'" if isinstance(obj, Method) else f"{obj._kind} has no '{name}'"
+            return f"{obj!r} has no attribute '{name}'" if isinstance(obj, Method) else f"{obj._kind} has no attribute '{name}'"
         if self._undefined_hint is None and isinstance(obj, MappingProxyType):
             return f"there is no '{name}' in it (it has: {', '.join(map(str, obj)) or 'nothing'})"
         return super()._undefined_message
