@@ -150,7 +150,7 @@ def _load_cached(path: Path, mtime: int, size: int) -> tuple[Topic | None, tuple
     from handout import cache
 
     key = cache.key_for(path, *_CODE)
-    hit = cache.load("topic", key)
+    hit = cache.load("topic", key, tuple[Topic | None, tuple[Problem, ...], tuple[Problem, ...]])
     if hit is not None:
         return hit  # type: ignore[no-any-return]
     try:
