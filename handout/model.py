@@ -100,8 +100,13 @@ class Picture:
     alt: str
     figure: str | None = None
     src: str | None = None
-    path: Path | None = None
+    file: Path | None = None  # never reaches a template: the layout finds it by ``key``
     where: str = ""  # the topic file, line and key that name it
+
+    @property
+    def key(self) -> str:
+        """How a template names this picture: ``<figure src="{{ picture.key }}">``."""
+        return self.src or self.figure or ""
 
 
 @dataclass(frozen=True)

@@ -129,11 +129,11 @@ def picture(b: Builder, el: ET.Element, width: float, max_h: float | None = None
     if b.pictures is None:  # checking a template without a build: no file is read
         return Spacer(width, height)
     named = b.pictures.get(src)
-    if named is None or named.path is None:
-        b.fail(el, f"<figure src='{src[:60]}'> is not a picture the topic names", "print routine.picture.path (or a step's picture.path); other files cannot be used")
+    if named is None or named.file is None:
+        b.fail(el, f"<figure src='{src[:60]}'> is not a picture the topic names", "print routine.picture.key (or a step's picture.key); other files cannot be used")
     from handout.layout.images import load_picture
 
-    loaded = load_picture(named.path, width, height, named.where)
+    loaded = load_picture(named.file, width, height, named.where)
     return ImagePicture(loaded, width, height, alt)
 
 

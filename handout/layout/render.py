@@ -48,7 +48,7 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
 
     def make_story(th: Theme) -> list[Flowable]:
         routines = [*topic.routines.values(), *(inputs.program.routines if inputs.program else ())]
-        files = {str(p.path): p for r in routines for p in r.pictures if p.path}
+        files = {p.key: p for r in routines for p in r.pictures if p.file}
         story = Builder(th, g.frame[2], template, pictures=files).story(root)
         if not story:
             raise LayoutError("the document is empty: the template printed nothing inside <document>", where=template, hint="check its {% if %} conditions and loops")

@@ -64,7 +64,7 @@ class PictureSpec(Spec):
         if rel.suffix.lower() not in SUFFIXES:
             return ctx.add(path, f"'{src}' is not a PNG, JPEG or SVG file", "save the picture as PNG or JPEG (or SVG)")
         full = Path(ctx.file).parent / Path(*rel.parts)
-        return Picture(alt=alt, src=src, path=full, where=ctx.where(path))
+        return Picture(alt=alt, src=src, file=full, where=ctx.where(path))
 
 
 def missing_files(topic: Topic) -> list[Problem]:
@@ -74,9 +74,9 @@ def missing_files(topic: Topic) -> list[Problem]:
     problems = []
     for routine in topic.routines.values():
         for pic in routine.pictures:
-            why = problem_with(pic.path) if pic.path is not None else None
+            why = problem_with(pic.file) if pic.file is not None else None
             if why is not None:
-                problems.append(Problem(pic.where, f"'{pic.src}' {why} (looked for {pic.path})", "check the file name and that it sits next to the topic file"))
+                problems.append(Problem(pic.where, f"'{pic.src}' {why} (looked for {pic.file})", "check the file name and that it sits next to the topic file"))
     return problems
 
 
