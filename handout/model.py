@@ -102,6 +102,8 @@ class Routine:
     stop_if: Markup
     equipment: Markup | None = None
     caution: Markup | None = None
+    #: a video of the routine (https), shown as a QR code beside it
+    video: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,8 @@ class Brand:
     paper: str = "letter"
     card_size: str | None = None
     fonts: FontFiles | None = None
+    #: the clinic's online booking page (https), shown as a QR code
+    booking: str = ""
 
     @property
     def contact(self) -> list[str]:

@@ -453,7 +453,26 @@ def _qr(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         size = -1
     if not qr.MIN_SIZE <= size <= 80 * qr.mm:
         b.fail(el, f"<qr size='{el.get('size')}'>", "give the size in millimetres, from 20 to 80")
-    code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=el.get("label", ""))
+    label = el.get("label", "")
+    caption = el.get("caption", "under")
+    if caption not in ("under", "side"):
+        b.fail(el, f"<qr caption='{caption}'>", "use caption=\"under\" or caption=\"side\"")
+    if caption == "side":  # a compact row: the code, and its label and address to its right
+        row = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label, side=True)
+        row.spaceBefore = 2
+        row.spaceAfter = b.theme.body_size * 0.5
+        return [*b._children(el, width), row]
+    if len(el):  # blocks beside the code (a routine's dose and stop rule), or above it in a narrow column
+        left = 0.0 if getattr(b.theme, "one_column", False) else qr.beside_width(width, size)
+        content = b._children(el, left or width)
+        if left and content:
+            code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label, caption_width=qr.BESIDE_WIDTH)
+            return [qr.Beside(content, code, left)]
+        code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label, caption_width=width)
+        code.spaceBefore = 4
+        code.spaceAfter = 6
+        return [*content, code]  # centred across the column
+    code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label)
     code.spaceBefore = 4
     code.spaceAfter = 6
     return [code]
@@ -548,7 +567,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "stop": {"style"},
     "item": {"label", "mark"},
     "spacer": {"height"},
-    "qr": {"href", "label", "size"},
+    "qr": {"href", "label", "size", "caption"},
     "log": {"days", "fit", "day", "done", "pain", "notes", "start", "rest"},
     "entry": {"sessions", "every-other-day"},
     "rule": set(),

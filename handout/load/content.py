@@ -46,6 +46,7 @@ ROUTINE = Record(
         ),
         "stop_if": Text(max_len=300, inline=True, hint="say when to stop, e.g. 'Stop if the pain turns sharp.'"),
         "caution": Text(max_len=300, inline=True, required=False),
+        "video": Url(schemes=("https",), required=False),
     }
 )
 
@@ -262,4 +263,5 @@ def _routine(rid: str, r: dict[str, Any]) -> Routine:
         dose=Dose(how_often=d["how_often"], hold_seconds=d.get("hold_seconds"), repeats=d.get("repeats"), sides=d.get("sides")),
         stop_if=r["stop_if"],
         caution=r.get("caution"),
+        video=r.get("video"),
     )
