@@ -119,8 +119,9 @@ class QRCode(Flowable):  # type: ignore[misc]
         self._style = caption_style
         self._url_text = shown_url(url)
         self._label = label
-        self.caption = self._paragraph(caption_width)
+        self.caption: Paragraph | None = None
         self._caption_h = 0.0
+        self._wrapped = -1.0  # the width the caption was last laid out for
 
     def _paragraph(self, width: float, side: bool = False) -> Paragraph:
         from handout.layout.markup import escape
@@ -137,14 +138,18 @@ class QRCode(Flowable):  # type: ignore[misc]
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         if self.side:
             text_w = max(avail_w - self.size - BESIDE_GAP, self.size)
-            self.caption = self._paragraph(text_w, side=True)
-            _, self._caption_h = self.caption.wrap(text_w, avail_h)
+            if self.caption is None or self._wrapped != text_w:  # measured once per width (a card tries several)
+                self.caption = self._paragraph(text_w, side=True)
+                _, self._caption_h = self.caption.wrap(text_w, avail_h)
+                self._wrapped = text_w
             self.width = avail_w
             self.height = max(self.size, self._caption_h)
             return avail_w, self.height
         width = max(self.size, min(avail_w, self.caption_width))
-        self.caption = self._paragraph(width)
-        _, self._caption_h = self.caption.wrap(width, avail_h)
+        if self.caption is None or self._wrapped != width:
+            self.caption = self._paragraph(width)
+            _, self._caption_h = self.caption.wrap(width, avail_h)
+            self._wrapped = width
         self.width = width
         self.height = self.size + self._caption_h
         return width, self.height
@@ -167,6 +172,7 @@ class QRCode(Flowable):  # type: ignore[misc]
         canv.drawPath(path, stroke=0, fill=1)
         canv.linkURL(self.url, (left, bottom, left + self.size, bottom + self.size), relative=1)
         canv.restoreState()
+        assert self.caption is not None
         if self.side:  # the caption's lines centred on the code's middle (or from its top when taller)
             y = self.height - self._caption_h - max(0.0, (self.size - self._caption_h) / 2)
             self.caption.drawOn(canv, self.size + BESIDE_GAP, y)
