@@ -508,7 +508,7 @@ def bench_rich(s: Setup, rep: Report, n: int) -> None:
     m = {k: med(v) for k, v in t.items()}
     card_pdf = render(rich_card)
     ratio = m["rich card"] / m["baseline card"]
-    rep.add("7. pictures, log, QR, large print", "card with picture, log, QR code and client box, render() in process",
+    rep.add("7. pictures, log, QR, large print", "card as printed (its picture and tick-log where the templates place them), a QR code and a client box, render() in process",
             ms(m["rich card"]), ms(m["baseline card"]), ratio, "<= 1.5x", ratio <= 1.5,
             note=f"against the in-run plain ReportLab card (section 1's baseline); {pdf_parts(card_pdf)}, {len(card_pdf) / 1024:.1f} KB")
     guide_pdf = render(s.guide_req)
