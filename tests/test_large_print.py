@@ -89,6 +89,8 @@ def assert_one_column(pdf: bytes, body: float = 18.0) -> None:
     lines under the routine's last text."""
     for n, ((_w, _h), chars) in enumerate(char_boxes(pdf), start=1):
         text = "".join(c[0] for c in chars)
+        if "Startdate" in text or "practicelog" in text:  # the tick-log: a grid of tick boxes is a table, not text set in columns
+            continue
         label = re.search(r"Page\d+of\d+", text)
         footer_top = chars[label.start()][2] + 1 if label else -1.0
         lines: dict[int, list[tuple[float, float]]] = {}
