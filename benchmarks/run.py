@@ -454,6 +454,80 @@ def bench_sizes(s: Setup, rep: Report) -> None:
                 note=f"handout: {pdf_parts(h)}; baseline: {pdf_parts(b)}")
 
 
+# -- 7. pictures, tick-log, QR codes and large print (issues 8 and 10) ---------------------
+
+VIDEO = "https://riverside-massage.example/videos/ball-lying"
+
+
+def _rich_content(work: Path) -> Path:
+    """The built-in piriformis topic with a video named for the card's routine (a QR code on the card)."""
+    from handout.resources import builtin_dir
+
+    folder = work / "content-video"
+    if not folder.exists():
+        folder.mkdir()
+        text = (builtin_dir("content") / "piriformis.md").read_text(encoding="utf-8")
+        text = text.replace(f"  {CARD_ROUTINE}:\n", f"  {CARD_ROUTINE}:\n    video: {VIDEO}\n", 1)
+        (folder / "piriformis.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _atkinson_brand(s: Setup) -> Path:
+    """The benchmark brand with Atkinson Hyperlegible as its own typeface (all four files)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("fontpkg_atkinson_hyperlegible")
+    assert spec is not None and spec.submodule_search_locations
+    files = Path(next(iter(spec.submodule_search_locations))) / "files"
+    path = s.work / "clinic" / "brand-atkinson.toml"
+    fonts = "\n".join(f'{k} = "{files / f"AtkinsonHyperlegible-{v}.ttf"}"' for k, v in
+                      (("regular", "Regular"), ("bold", "Bold"), ("italic", "Italic"), ("bold_italic", "BoldItalic")))
+    path.write_text(STARTER + "\n[fonts]\n" + fonts + "\n", encoding="utf-8")
+    return path
+
+
+def bench_rich(s: Setup, rep: Report, n: int) -> None:
+    """The card as a client gets it now (its picture and tick-log where the templates place them,
+    and a QR code to the routine's video) against the in-run baseline card; the guide's size with
+    every figure; the large-print guide; and Atkinson Hyperlegible as the face of standard print."""
+    log(f"7. card with picture, log and QR code; large print; the face, n={n} interleaved")
+    content = _rich_content(s.work)
+    rich_card = replace(s.card_req, content=content, client="Sam Lee", note="Twice a day this week.")
+    large_guide = replace(s.guide_req, large_print=True)
+    atkinson = replace(s.guide_req, brand_file=_atkinson_brand(s))
+    for req in (rich_card, large_guide, atkinson):
+        render(req)  # warm: fonts registered, templates compiled
+    gc.collect()
+    t = interleave({
+        "rich card": lambda: render(rich_card),
+        "baseline card": lambda: baseline.card_bytes(s.data, CARD_ROUTINE),
+        "guide": lambda: render(s.guide_req),
+        "large guide": lambda: render(large_guide),
+        "atkinson guide": lambda: render(atkinson),
+    }, n)
+    m = {k: med(v) for k, v in t.items()}
+    card_pdf = render(rich_card)
+    ratio = m["rich card"] / m["baseline card"]
+    rep.add("7. pictures, log, QR, large print", "card as printed (its picture and tick-log where the templates place them), a QR code and a client box, render() in process",
+            ms(m["rich card"]), ms(m["baseline card"]), ratio, "<= 1.5x", ratio <= 1.5,
+            note=f"against the in-run plain ReportLab card (section 1's baseline); {pdf_parts(card_pdf)}, {len(card_pdf) / 1024:.1f} KB")
+    guide_pdf = render(s.guide_req)
+    kb = len(guide_pdf) / 1024
+    rep.add("7. pictures, log, QR, large print", "guide PDF with all its figures", f"{kb:.1f} KB", "80 KB", kb / 80, "< 80 KB", kb < 80,
+            note=pdf_parts(guide_pdf))
+    large_pdf = render(large_guide)
+    rep.add("7. pictures, log, QR, large print", "large-print guide (Atkinson Hyperlegible subset), render() in process",
+            ms(m["large guide"]), ms(m["guide"]), m["large guide"] / m["guide"], "", None,
+            note=f"against the standard guide; {pdf_parts(large_pdf)}, {len(large_pdf) / 1024:.1f} KB vs {kb:.1f} KB")
+    face_pdf = render(atkinson)
+    rep.add("7. pictures, log, QR, large print", "standard guide in Atkinson Hyperlegible instead of Helvetica: time",
+            ms(m["atkinson guide"]), ms(m["guide"]), m["atkinson guide"] / m["guide"], "", None,
+            note="the face as a brand's [fonts]: four files, subsets embedded")
+    rep.add("7. pictures, log, QR, large print", "standard guide in Atkinson Hyperlegible instead of Helvetica: PDF size",
+            f"{len(face_pdf) / 1024:.1f} KB", f"{kb:.1f} KB", len(face_pdf) / len(guide_pdf), "", None,
+            note=f"{pdf_parts(face_pdf)}")
+
+
 # -- 6. profile -----------------------------------------------------------------------
 
 CATEGORIES = [
@@ -646,6 +720,7 @@ def main() -> int:
         bench_combine(s, rep, args.rows, n_batch)
         bench_memory(s, rep, 100, args.rows)
         bench_sizes(s, rep)
+        bench_rich(s, rep, max(10, n_in // 2))
         bench_profile(s, rep, n_prof)
         bench_importtime(s, rep)
         os.chdir(ROOT)

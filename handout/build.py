@@ -47,6 +47,7 @@ class Request:
     program: ProgramSpec | None = None  # the routines of a programme (kind "program")
     program_file: str = ""  # where the programme came from (read from there when program is None)
     log_days: int = DEFAULT_LOG_DAYS  # days of the tick-log; 0: no log
+    large_print: bool = False  # 18 pt body text, one column, 1 in margins (--large-print)
 
     def default_output(self) -> Path:
         from handout.write.names import slug
@@ -142,7 +143,7 @@ def render(req: Request) -> bytes:
     markup, template = merge(req, inputs)
     from handout.layout import render as layout
 
-    return layout.lay_out(req.kind, markup, template, inputs, card_size=req.card_size)
+    return layout.lay_out(req.kind, markup, template, inputs, card_size=req.card_size, large_print=req.large_print)
 
 
 def make(req: Request, output: Path | None = None, force: bool = False) -> Path:

@@ -111,6 +111,8 @@ def document_options(func: Any) -> Any:
                           "a card takes KEY=VALUE, a guide ROUTINE.KEY=VALUE."),
         click.option("--log", "log", default=None, metavar="DAYS|none",
                      help="Add a tick-log of DAYS days for the client to fill in (default 14); none leaves it out."),
+        click.option("--large-print", is_flag=True,
+                     help="Large print: 18 pt text, 20-22 pt bold headings, one column, 1 in margins (a card: half-letter or A5 unless --size)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -162,12 +164,12 @@ def list_cmd(content: Path | None) -> None:
 @document_options
 def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None,
           note: str | None, templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...],
-          log: str | None) -> None:
+          log: str | None, large_print: bool) -> None:
     """Make the full guide for TOPIC (default file: ./TOPIC-guide.pdf)."""
     from handout.build import Request
 
     req = Request("guide", topic, brand_file=brand_file, paper=paper, client=client, note=note,
-                  templates=templates, content=content, dose=_dose(dose), log_days=_log(log))
+                  templates=templates, content=content, dose=_dose(dose), log_days=_log(log), large_print=large_print)
     _make(req, output, force)
 
 
@@ -179,13 +181,13 @@ def guide(topic: str, output: Path | None, brand_file: Path | None, paper: str |
 @document_options
 def card(topic: str, routine: str, size: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
          client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool,
-         dose: tuple[str, ...], log: str | None) -> None:
+         dose: tuple[str, ...], log: str | None, large_print: bool) -> None:
     """Make a card with one ROUTINE of TOPIC (default file: ./TOPIC-ROUTINE-card.pdf)."""
     from handout.build import Request
 
     req = Request("card", topic, routine=routine, brand_file=brand_file, paper=paper,
                   card_size=size, client=client, note=note, templates=templates, content=content, dose=_dose(dose),
-                  log_days=_log(log))
+                  log_days=_log(log), large_print=large_print)
     _make(req, output, force)
 
 
@@ -216,7 +218,7 @@ def _back_offset(_ctx: click.Context, _param: click.Parameter, value: str | None
 @document_options
 def sheet(topic: str | None, routines: tuple[str, ...], per_sheet: str, copies: int, duplex: bool, back_offset: tuple[float, float],
           calibrate: bool, output: Path | None, brand_file: Path | None, paper: str | None, client: str | None, note: str | None,
-          templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...], log: str | None) -> None:
+          templates: Path | None, content: Path | None, force: bool, dose: tuple[str, ...], log: str | None, large_print: bool) -> None:
     """Cards of ROUTINE(s) of TOPIC, several to a Letter or A4 sheet, with cut marks
     (default file: ./TOPIC-ROUTINE-sheet.pdf, or ./TOPIC-sheet.pdf for several routines).
 
@@ -246,7 +248,7 @@ def sheet(topic: str | None, routines: tuple[str, ...], per_sheet: str, copies: 
 
     cards = tuple(Request("card", topic, routine=r, brand_file=brand_file, paper=paper, client=client, note=note,
                           templates=templates, content=content, dose=_dose(dose),
-                          log_days=_log(log) if log is not None else 0) for r in routines)  # a log only when asked
+                          log_days=_log(log) if log is not None else 0, large_print=large_print) for r in routines)  # a log only when asked
     req = SheetRequest(cards, paper, int(per_sheet), copies, duplex, back_offset)
     click.echo(f"wrote {make_sheets(req, output, force)}")
 
@@ -316,7 +318,7 @@ def init(directory: Path) -> None:
 def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, save_to: Path | None, cards: bool,
                 size: str | None, per_sheet: str | None, output: Path | None, brand_file: Path | None, paper: str | None,
                 client: str | None, note: str | None, templates: Path | None, content: Path | None, force: bool,
-                dose: tuple[str, ...], log: str | None) -> None:
+                dose: tuple[str, ...], log: str | None, large_print: bool) -> None:
     """Make one handout with routines picked from any topics: -r TOPIC/ROUTINE … or a saved SAVED.toml.
 
     \b
@@ -345,7 +347,7 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
         save(spec, save_to, force)
         click.echo(f"saved {save_to}")
     req = Request("program", "", brand_file=brand_file, paper=paper, client=client, note=note, templates=templates,
-                  content=content, program=spec, program_file=where)
+                  content=content, program=spec, program_file=where, large_print=large_print)
     if cards:
         from handout.program import make_cards
 
@@ -375,10 +377,11 @@ def program_cmd(saved: Path | None, refs: tuple[str, ...], title: str | None, sa
 @click.option("--back-offset", callback=_back_offset, metavar="DX,DY", help="With --duplex: move the backs by DX,DY mm.")
 @click.option("--log", "log", default=None, metavar="DAYS|none",
               help="Days of the tick-log for every row (default 14; none leaves it out); a 'log' column sets it per row.")
+@click.option("--large-print", is_flag=True, help="Large print for every row (see: handout guide --help).")
 def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: Path, jobs: int | None, brand_file: Path | None,
               paper: str | None, size: str | None, templates: Path | None, content: Path | None, dose: tuple[str, ...],
               combine_to: Path | None, per_sheet: str | None, duplex: bool, back_offset: tuple[float, float],
-              log: str | None) -> None:
+              log: str | None, large_print: bool) -> None:
     """Make one personalised PDF per row of CSV (columns: client, note, and optionally routine, output,
     program (a saved programme .toml, instead of --topic), and the dose: hold, repeats, sides, how_often).
 
@@ -397,7 +400,7 @@ def batch_cmd(csv_file: Path, topic: str | None, routine: str | None, out_dir: P
 
     base = Request("card" if routine else "guide", topic or "", routine=routine, brand_file=brand_file,
                    paper=paper, card_size=size, templates=templates, content=content, dose=_dose(dose),
-                   log_days=_log(log) if log is not None or per_sheet is None else 0)  # cards on sheets: a log only when asked
+                   log_days=_log(log) if log is not None or per_sheet is None else 0, large_print=large_print)  # cards on sheets: a log only when asked
     workers = jobs or os.cpu_count() or 1
     bar: Any = None
 

@@ -122,6 +122,8 @@ class Routine:
     picture: Picture | None = None
     #: a picture for each step, or ``None``; as long as ``steps`` (empty when no step has one)
     step_pictures: tuple[Picture | None, ...] = ()
+    #: a video of the routine (https), shown as a QR code beside it
+    video: str | None = None
 
     @property
     def pictures(self) -> list[Picture]:
@@ -209,6 +211,8 @@ class Brand:
     paper: str = "letter"
     card_size: str | None = None
     fonts: FontFiles | None = None
+    #: the clinic's online booking page (https), shown as a QR code
+    booking: str = ""
 
     @property
     def contact(self) -> list[str]:

@@ -15,7 +15,8 @@ test writes the actual page and a difference image to ``tests/renders/failed/``
 
 Cases come from the built-in content folder: the guide of every topic, every
 routine's card at the default size and at the small sizes, and a programme of
-the first routine of every topic.
+the first routine of every topic; in large print, the heel-pain guide and the
+side stretch's card.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def cases() -> Iterator[tuple[str, Request]]:
     # a programme: the first routine of every topic, with their warning signs and sources merged
     spec = ProgramSpec(title="Your exercise programme", picks=tuple(Pick(ref) for ref in firsts))
     yield "programme", Request("program", firsts[0].split("/")[0], program=spec)
+    # large print: a whole guide and a card whose routine goes on to the card's back
+    yield "heel-pain-guide-large-print", Request("guide", "heel-pain", large_print=True)
+    yield "piriformis-side-stretch-large-print", Request("card", "piriformis", routine="side-stretch", large_print=True)
 
 
 CASES = dict(cases())

@@ -259,12 +259,21 @@ class Kind:
         return f"{'an' if self.name[0] in 'a8' else 'a'} {self.name} card"
 
 
-def guide_kind(paper: str) -> Kind:
+#: large print: 1 in margins, the clinic's name, contact details and page numbers at 18 pt or more
+LARGE_MARGIN = 1.0 * INCH
+LARGE_TEXT = 18.0
+
+
+def guide_kind(paper: str, large: bool = False) -> Kind:
+    if large:
+        return Kind("guide", PAPER_SIZES[paper], LARGE_MARGIN, 0.6 * INCH, 25, LARGE_TEXT, True, False, LARGE_MARGIN)
     return Kind("guide", PAPER_SIZES[paper], 0.75 * INCH, 0.5 * INCH, 13, 9, True, False)
 
 
-def card_kind(size: str) -> Kind:
+def card_kind(size: str, large: bool = False) -> Kind:
     w, h = CARD_SIZES[size]
+    if large:  # the card's own 0.5 in margin (1 in would leave 3.5 in for 18 pt text); the footer on two lines
+        return Kind(size, (w, h), MARGIN, 0.4 * INCH, 25, LARGE_TEXT, False, True, MARGIN)
     small = w < 4.5 * INCH
     margin = SMALL_CARD_MARGIN if small else MARGIN
     return Kind(size, (w, h), margin, (0.28 if small else 0.32) * INCH, 10 if small else 11, 8, False, small, margin)

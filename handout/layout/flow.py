@@ -179,7 +179,7 @@ class Box(Group):
         c.restoreState()
 
 
-def continued_heading(content: Sequence[Flowable], font: str, color: str, largest: float) -> Paragraph | None:
+def continued_heading(content: Sequence[Flowable], font: str, color: str, largest: float, tail: float = 0.8) -> Paragraph | None:
     """The first heading in *content* again, at most *largest* points, followed by "(continued)" in *font* and *color*."""
     head = next((f for f in content if isinstance(f, Paragraph) and getattr(f, "lead_in", False)), None)
     if head is None:
@@ -189,7 +189,7 @@ def continued_heading(content: Sequence[Flowable], font: str, color: str, larges
         ratio = largest / style.fontSize
         style = ParagraphStyle(f"{style.name}-continued", parent=style, fontSize=largest, leading=style.leading * ratio,
                                spaceBefore=style.spaceBefore * ratio, spaceAfter=style.spaceAfter * ratio)
-    tail = f'<font name="{font}" color="{color}" size="{style.fontSize * 0.8:.1f}">{CONTINUED}</font>'
-    para = Paragraph(f"{head.text} {tail}", style)
+    words = f'<font name="{font}" color="{color}" size="{style.fontSize * tail:.1f}">{CONTINUED}</font>'
+    para = Paragraph(f"{head.text} {words}", style)
     para.lead_in = True
     return para

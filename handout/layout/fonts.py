@@ -56,10 +56,56 @@ _SPACES = {9, 10, 32}
 HELVETICA = FontSet("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Helvetica")
 
 
-def font_set(files: FontFiles | None, brand_file: str = "brand.toml") -> FontSet:
+def font_set(files: FontFiles | None, brand_file: str = "brand.toml", large_print: bool = False) -> FontSet:
+    """The brand's typeface; in large print the large-print face (unless the brand has its own),
+    with no italics at all: where the text asks for italic, it prints bold."""
+    if large_print:
+        if files is None:
+            return large_print_face()
+        own = _register(files.regular, files.bold, files.italic, files.bold_italic, brand_file)
+        return FontSet(own.regular, own.bold, own.bold, own.bold, own.family, own.coverage)
     if files is None:
         return HELVETICA
     return _register(files.regular, files.bold, files.italic, files.bold_italic, brand_file)
+
+
+#: the large-print face, registered under these names
+LARGE_PRINT_FAMILY = "HO-LargePrint"
+
+
+@lru_cache(maxsize=1)
+def large_print_face() -> FontSet:
+    """Atkinson Hyperlegible (drawn by the Braille Institute for low-vision readers; SIL Open Font
+    License 1.1), regular and bold, embedded as a subset. Its family maps italic to bold, so
+    ``<i>`` in a paragraph prints bold: large print uses no italics."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = _atkinson_folder()
+    fonts = {}
+    for style in ("Regular", "Bold"):
+        name = f"{LARGE_PRINT_FAMILY}-{style}"
+        data = read_bytes(folder / f"AtkinsonHyperlegible-{style}.ttf", limit=MAX_FONT_BYTES, what="font", error=BrandError)
+        fonts[style] = TTFont(name, io.BytesIO(data))
+        pdfmetrics.registerFont(fonts[style])
+    regular, bold = f"{LARGE_PRINT_FAMILY}-Regular", f"{LARGE_PRINT_FAMILY}-Bold"
+    addMapping(regular, 0, 0, regular)
+    addMapping(regular, 1, 0, bold)
+    addMapping(regular, 0, 1, bold)
+    addMapping(regular, 1, 1, bold)
+    coverage = frozenset(fonts["Regular"].face.charToGlyph) & frozenset(fonts["Bold"].face.charToGlyph)
+    return FontSet(regular, bold, bold, bold, "Atkinson Hyperlegible", coverage)
+
+
+def _atkinson_folder() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("fontpkg_atkinson_hyperlegible")
+    if spec is None or not spec.submodule_search_locations:
+        raise BrandError("the large-print font is not installed", where="--large-print",
+                         hint="install handout again (pip install .), which brings the package fontpkg-atkinson-hyperlegible")
+    return Path(next(iter(spec.submodule_search_locations))) / "files"
 
 
 def font_name(path: Path) -> str:

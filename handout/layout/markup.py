@@ -43,6 +43,7 @@ LINK_SCHEMES = ("https", "mailto", "tel")
 MUTED_HEX = f"#{MUTED.hexval()[2:]}"
 #: the last line of the first part of a box that goes on to the next page
 CONTINUES = "Continues on the next page \u2192"
+CONTINUES_LARGE = "Continues on the next page."
 
 
 def escape(text: str) -> str:
@@ -168,7 +169,8 @@ class Builder:
                 else:
                     parts.append(inner)
             else:
-                parts.append(f"<{child.tag}>{self.inline(child)}</{child.tag}>")
+                tag = "b" if child.tag == "i" and self.theme.large else child.tag  # large print: bold, never italic
+                parts.append(f"<{tag}>{self.inline(child)}</{tag}>")
             parts.append(escape(child.tail or ""))
         return " ".join("".join(parts).split())
 
@@ -188,7 +190,7 @@ class Builder:
                 leftIndent=indent,
                 bulletIndent=0,
                 bulletFontName=fonts.regular if kind == "bullets" else fonts.bold,
-                bulletFontSize=parent.fontSize * (1.05 if kind == "steps" else 1.0),
+                bulletFontSize=parent.fontSize * (1.05 if kind == "steps" and not self.theme.large else 1.0),
                 bulletColor=self.theme.alert if alert else self.theme.text,
                 **extra,
             )
@@ -334,7 +336,7 @@ def _list(ordered: bool) -> Handler:
         pictures = [fig for fig, _ in taken]
         texts = [b.inline(li) for _, li in taken]
         marks = [(f"{n}" if steps else f"{n}.") if ordered else "\u2022" for n in range(1, len(items) + 1)]
-        if columns == "2" and len(items) > 1:
+        if columns == "2" and len(items) > 1 and not b.theme.one_column:
             if any(p is not None for p in pictures):
                 b.fail(el, "a list in two columns cannot hold pictures", "use columns=\"1\" for steps with pictures")
             style = b.item_style(base, kind)
@@ -385,8 +387,8 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
             may_break_before(f)
     panel = Panel(fill, bar, b.theme.alert if kind == "alert" else None, (pad + 4, pad, pad * 0.8, pad * 0.4),
                   b.theme.body_size * 0.6, b.theme.body_size * 0.8)
-    continues = Paragraph(f"<i>{CONTINUES}</i>", b.styles["small"])
-    box = Box(content, panel, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize), continues)
+    continues = Paragraph(CONTINUES_LARGE if b.theme.large else f"<i>{CONTINUES}</i>", b.styles["small"])
+    box = Box(content, panel, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize, 0.9 if b.theme.large else 0.8), continues)
     box.starts_section = next((_section_title(c) for c in content if _section_title(c)), "")
     return [box]
 
@@ -396,10 +398,12 @@ def _keep(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     content = b._children(el, width)
     if not content:
         return []
-    return [Group(content, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize))]
+    return [Group(content, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize, 0.9 if b.theme.large else 0.8))]
 
 
 def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    if b.theme.large:
+        return _dose_large(b, el, width)
     cells = []
     for item in el:
         if item.tag != "item":
@@ -452,6 +456,37 @@ def _log(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     return ticklog.element(b, el, width)
 
 
+def _dose_large(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
+    """The dose in large print: one value a line ("Hold: 30 seconds"), between two accent rules, on white."""
+    rows: list[list[Any]] = []
+    for item in el:
+        if item.tag != "item":
+            b.fail(item, f"<{item.tag}> inside <dose>", "a dose holds only <item label=\"…\">value</item>")
+        b.check_attrs(item)
+        mark = item.get("mark", "").strip()
+        text = f"<b>{escape(item.get('label', ''))}:</b> {b.inline(item)}" + (f" <b>({escape(mark)})</b>" if mark else "")
+        rows.append([Paragraph(text, b.styles["body"])])
+    note = " ".join(el.get("note", "").split())
+    if note:
+        rows.append([Paragraph(escape(note), b.styles["dose-note"])])
+    if not rows:
+        return []
+    table = Table(rows, colWidths=[width])
+    table.setStyle(TableStyle([
+        ("LINEABOVE", (0, 0), (-1, 0), 2, b.theme.accent),
+        ("LINEBELOW", (0, -1), (-1, -1), 1, b.theme.accent),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+    ]))
+    table.spaceBefore = 4
+    table.spaceAfter = b.theme.body_size * 0.3
+    return [table]
+
+
 def _qr(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     from handout.layout import qr
 
@@ -464,7 +499,26 @@ def _qr(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         size = -1
     if not qr.MIN_SIZE <= size <= 80 * qr.mm:
         b.fail(el, f"<qr size='{el.get('size')}'>", "give the size in millimetres, from 20 to 80")
-    code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=el.get("label", ""))
+    label = el.get("label", "")
+    caption = el.get("caption", "under")
+    if caption not in ("under", "side"):
+        b.fail(el, f"<qr caption='{caption}'>", "use caption=\"under\" or caption=\"side\"")
+    if caption == "side":  # a compact row: the code, and its label and address to its right
+        row = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label, side=True)
+        row.spaceBefore = 2
+        row.spaceAfter = b.theme.body_size * 0.5
+        return [*b._children(el, width), row]
+    if len(el):  # blocks beside the code (a routine's dose and stop rule), or above it in a narrow column
+        left = 0.0 if getattr(b.theme, "one_column", False) else qr.beside_width(width, size)
+        content = b._children(el, left or width)
+        if left and content:
+            code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label, caption_width=qr.BESIDE_WIDTH)
+            return [qr.Beside(content, code, left)]
+        code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label, caption_width=width)
+        code.spaceBefore = 4
+        code.spaceAfter = 6
+        return [*content, code]  # centred across the column
+    code = qr.QRCode(href, qr.caption_style(b.styles["small"]), size=size, label=label)
     code.spaceBefore = 4
     code.spaceAfter = 6
     return [code]
@@ -485,7 +539,7 @@ def _stop(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     mark = WarningMark(size * 0.95, b.theme.alert)
     table = Table([[mark, Paragraph(text, style)]], colWidths=[mark.width + size * 0.55, None])
     table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), b.theme.alert_tint),
+        ("BACKGROUND", (0, 0), (-1, -1), colors.white if b.theme.large else b.theme.alert_tint),
         ("LINEBEFORE", (0, 0), (0, -1), 2.5, b.theme.alert),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (0, -1), size * 0.4),
@@ -575,7 +629,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "stop": {"style"},
     "item": {"label", "mark"},
     "spacer": {"height"},
-    "qr": {"href", "label", "size"},
+    "qr": {"href", "label", "size", "caption"},
     "log": {"days", "fit", "day", "done", "pain", "notes", "start", "rest"},
     "entry": {"sessions", "every-other-day"},
     "figure": {"name", "src", "alt", "width", "fill"},

@@ -94,12 +94,15 @@ class Geometry:
         return x, self.edge, fw, self.size[1] - 2 * self.edge
 
 
-def guide_geometry(paper: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA) -> Geometry:
-    return _geometry(fit.guide_kind(paper), brand, logo, fonts)
+def guide_geometry(paper: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA,
+                   large: bool = False) -> Geometry:
+    """A guide page; *large* (large print): 1 in margins, header and footer text at 18 pt or more."""
+    return _geometry(fit.guide_kind(paper, large), brand, logo, fonts)
 
 
-def card_geometry(size: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA) -> Geometry:
-    return _geometry(fit.card_kind(size), brand, logo, fonts)
+def card_geometry(size: str, brand: Brand | None = None, logo: Picture | None = None, fonts: FontSet = HELVETICA,
+                  large: bool = False) -> Geometry:
+    return _geometry(fit.card_kind(size, large), brand, logo, fonts)
 
 
 def _geometry(kind: fit.Kind, brand: Brand | None, logo: Picture | None, fonts: FontSet) -> Geometry:
@@ -143,17 +146,18 @@ def draw_header(canvas: Canvas, g: Geometry, brand: Brand, theme: Theme, logo: P
             text_top = top - (row - b.text_h) / 2
     fonts = theme.fonts
     room = w - g.side - x
+    floor = fit.LARGE_TEXT if g.kind.footer_size >= fit.LARGE_TEXT else 3.0  # large print: never below 18 pt
     tagline = drawable(brand.tagline) if b.tagline else ""
     name_y = text_top - b.name_size * 0.92
     canvas.setFillColor(theme.text)
     for n, line in enumerate(b.name_lines or (drawable(brand.name),)):
         if n:
             name_y -= b.name_size * 1.15
-        canvas.setFont(fonts.bold, fit_size(line, fonts.bold, b.name_size, room))
+        canvas.setFont(fonts.bold, fit_size(line, fonts.bold, b.name_size, room, floor))
         canvas.drawString(x, name_y, line)
     if tagline:
         canvas.setFillColor(MUTED)
-        tag_size = fit_size(tagline, fonts.regular, g.kind.name_size * 0.72, room)
+        tag_size = fit_size(tagline, fonts.regular, g.kind.name_size * 0.72, room, floor)
         canvas.setFont(fonts.regular, tag_size)
         canvas.drawString(x, name_y - g.kind.name_size * 1.05, tagline)
     canvas.setStrokeColor(theme.primary)
@@ -208,7 +212,8 @@ def draw_page_label(canvas: Canvas, g: Geometry, theme: Theme, n: int, total: in
     """"Page N of M" on the footer's first line (or alone at the bottom when there is no footer)."""
     w, _ = g.size
     size = g.footer_size
-    y = _footer_rule_y(g) - size - 3 if g.bands.footer_lines else g.edge
+    # alone, it sits on the margin; in large print its descenders stay inside the 1 in margin too
+    y = _footer_rule_y(g) - size - 3 if g.bands.footer_lines else g.edge + (size * 0.3 if size >= fit.LARGE_TEXT else 0.0)
     canvas.setFillColor(MUTED)
     canvas.setFont(theme.fonts.regular, size)
     canvas.drawRightString(w - g.side, y, PAGE_LABEL.format(n=n, total=total))

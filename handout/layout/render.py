@@ -14,7 +14,7 @@ from handout.layout import document, page
 from handout.layout.fonts import FontSet, font_set
 from handout.layout.images import Picture, load_picture
 from handout.layout.markup import Builder, parse
-from handout.layout.styles import Theme, theme
+from handout.layout.styles import Theme, large_theme, theme
 from handout.load.files import MB, read_text
 from handout.model import plain
 
@@ -39,9 +39,13 @@ def logo_for(brand: Brand) -> Picture | None:
     return load_picture(brand.logo, box.w, box.h, key_where(brand.path, "logo"))
 
 
-def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: str | None = None) -> bytes:
+#: a large-print card without --size: a half-letter or A5 card (a brand's smaller default is not used)
+LARGE_PRINT_CARD = {"letter": "half-letter", "a4": "a5"}
+
+
+def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: str | None = None, large_print: bool = False) -> bytes:
     brand, topic, routine = inputs.brand, inputs.topic, inputs.routine
-    fonts = font_set(brand.fonts, brand.display_path)
+    fonts = font_set(brand.fonts, brand.display_path, large_print)
     root = parse(markup, template)
     check_glyphs(root, fonts, inputs)
     logo = logo_for(brand)
@@ -57,8 +61,11 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
     k = kinds.kind(kind)
     if k.page == "card":
         assert routine is not None
-        size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
-        g = page.card_geometry(size, brand, logo, fonts)
+        if large_print:
+            size = card_size or LARGE_PRINT_CARD[brand.paper]
+        else:
+            size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
+        g = page.card_geometry(size, brand, logo, fonts, large=large_print)
         meta = document.Meta(
             title=f"{plain(routine.title)} \u2013 {plain(topic.title)}",
             author=brand.name,
@@ -68,18 +75,20 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
         )
         leading = page.CARD_LEADING.get(size, 0.0)
         themes = [theme(fonts, brand.primary, brand.accent, scale=body / 12, compact=k.compact, leading=leading) for body in page.CARD_BODY_SIZES[size]]
+        if large_print:
+            themes = [large_theme(fonts, brand.primary, brand.accent)]
         # a card may be laid out more than once (type sizes are tried): say each warning once, and none if it fails
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always")
             data = document.build_card(make_story, themes, g, brand, logo, meta, f"{topic.path}: routines.{routine.id}", size,
-                                       front_floor=page.CARD_FRONT_FLOOR.get(size, 12.0))
+                                       front_floor=themes[-1].body_size if large_print else page.CARD_FRONT_FLOOR.get(size, 12.0))
         for message, category in dict.fromkeys((str(w.message), w.category) for w in seen):
             warnings.warn(message, category, stacklevel=2)
         page.warn_unfit(g, brand)
         return data
-    g = page.guide_geometry(brand.paper, brand, logo, fonts)
+    g = page.guide_geometry(brand.paper, brand, logo, fonts, large=large_print)
     meta, lines = _long_meta(inputs)
-    th = theme(fonts, brand.primary, brand.accent, compact=k.compact)
+    th = large_theme(fonts, brand.primary, brand.accent) if large_print else theme(fonts, brand.primary, brand.accent, compact=k.compact)
     data = document.build_guide(make_story(th), g, brand, th, logo, meta, str(topic.path), lines)
     page.warn_unfit(g, brand)
     return data

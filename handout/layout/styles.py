@@ -45,14 +45,20 @@ class Theme:
     text: colors.Color = INK  # the brand colour as text: dark enough to read on white
     alert: colors.Color = ALERT
     alert_tint: colors.Color = ALERT_TINT
+    #: large print: one column, no tinted boxes but the red-flag box, labels at body size
+    large: bool = False
+
+    @property
+    def one_column(self) -> bool:
+        return self.large
 
     @property
     def primary_tint(self) -> colors.Color:
-        return tint(self.primary, 0.10)
+        return colors.white if self.large else tint(self.primary, 0.10)
 
     @property
     def accent_tint(self) -> colors.Color:
-        return tint(self.accent, 0.22)
+        return colors.white if self.large else tint(self.accent, 0.22)
 
 
 @lru_cache(maxsize=64)
@@ -107,3 +113,61 @@ def theme(fonts: FontSet, primary: str, accent: str, scale: float = 1.0, compact
         "bullet": style("bullet", fontName=fonts.bold, textColor=t),
     }
     return Theme(fonts, p, a, styles, size, text=t, alert=alert, alert_tint=colors.HexColor(fit.tint(alert_hex, 0.08)))
+
+
+#: large print (ACB and UKAAF guidance): body 18 pt, headings 22 and 20 pt bold, leading 1.2
+LARGE_BODY = 18.0
+LARGE_LEADING = 1.2
+
+
+@lru_cache(maxsize=16)
+def large_theme(fonts: FontSet, primary: str, accent: str) -> Theme:
+    """Large print: every text at 18 pt or more (labels, sources, page numbers too), headings
+    bold, no italics, left-aligned, and no tints behind text (the red-flag box keeps its own)."""
+    p = colors.HexColor(primary)
+    a = colors.HexColor(accent)
+    t = colors.HexColor(fit.readable(primary))
+    alert_hex = fit.alert_colour(primary)
+    size = LARGE_BODY
+    lead = size * LARGE_LEADING
+
+    def style(name: str, **kw: object) -> ParagraphStyle:
+        base: dict[str, object] = {
+            "fontName": fonts.regular,
+            "fontSize": size,
+            "leading": lead,
+            "textColor": INK,
+            "alignment": TA_LEFT,
+            "spaceAfter": size * 0.5,
+            "allowWidows": 0,
+            "allowOrphans": 0,
+            "hyphenationLang": "",
+        }
+        base.update(kw)
+        return ParagraphStyle(name, **base)
+
+    def heading(name: str, pt: float, before: float, after: float) -> ParagraphStyle:
+        return style(name, fontName=fonts.bold, fontSize=pt, leading=pt * LARGE_LEADING, textColor=t, spaceBefore=before, spaceAfter=after)
+
+    styles = {
+        "body": style("body"),
+        "title": heading("title", 28, 0, 6),
+        "subtitle": style("subtitle", spaceAfter=12),
+        "h2": heading("h2", 22, 16, 6),
+        "h3": heading("h3", 20, 12, 4),
+        "h4": heading("h4", 20, 10, 4),
+        "lead": style("lead", spaceAfter=0),
+        "purpose": style("purpose"),
+        "stop": style("stop", spaceBefore=6),
+        "small": style("small"),
+        "prepared": style("prepared", spaceAfter=3),
+        "note": style("note", spaceAfter=0),
+        "li": style("li", spaceAfter=size * 0.25),
+        "sources": style("sources", spaceAfter=4),
+        "dose-label": style("dose-label", fontName=fonts.bold, spaceAfter=0),
+        "dose-value": style("dose-value", spaceAfter=0),
+        "dose-note": style("dose-note", spaceAfter=0),
+        "bullet": style("bullet", fontName=fonts.bold, textColor=t),
+    }
+    return Theme(fonts, p, a, styles, size, text=t, alert=colors.HexColor(alert_hex),
+                 alert_tint=colors.HexColor(fit.tint(alert_hex, 0.08)), large=True)

@@ -99,6 +99,8 @@ def measure(theme: Theme, columns: tuple[Column, ...], words: dict[str, str], wi
     box = max(MIN_BOX, 0.72 * row)
     head_size = max(8.5, 0.75 * body)
     label_size = max(9.0, 0.85 * body)
+    if theme.large:  # large print: column heads and labels at body size too
+        head_size = label_size = body
     cell = box + 2.8 * mm
     widest_time = max((stringWidth(t, fonts.bold, head_size) for c in columns for t in c.labels()), default=0)
     cell = max(cell, widest_time + 2 * mm)

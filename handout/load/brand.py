@@ -39,6 +39,7 @@ BRAND = Record(
         "phone": Phone(),
         "email": Email(),
         "website": Url(schemes=("https",), required=False),
+        "booking": Url(schemes=("https",), required=False),
         "address": Text(max_len=120, required=False),
         "logo": Text(max_len=300, required=False),
         "paper": Choice(options=PAPERS, required=False),
@@ -59,6 +60,10 @@ phone = "+1 555 010 0199"
 email = "hello@riverside-massage.example"
 website = "https://riverside-massage.example"
 address = "12 River Street, Springfield"
+
+# Optional: your online booking page (https:// only), printed as a QR code
+# with "Book your next visit" at the end of a guide and on the back of a card.
+# booking = "https://riverside-massage.example/book"
 
 # A PNG, JPEG or SVG file, next to this file (or give a path).
 logo = "logo.png"
@@ -171,6 +176,7 @@ def _read(path: Path, why: str = "--brand", deep: bool = True) -> tuple[list[Pro
         paper=data.get("paper", "letter"),
         card_size=data.get("card_size"),
         fonts=fonts,
+        booking=data.get("booking", ""),
     )
     return problems, brand
 

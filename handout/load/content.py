@@ -48,6 +48,7 @@ ROUTINE = Record(
         "stop_if": Text(max_len=300, inline=True, hint="say when to stop, e.g. 'Stop if the pain turns sharp.'"),
         "caution": Text(max_len=300, inline=True, required=False),
         "picture": PictureSpec(),
+        "video": Url(schemes=("https",), required=False),
     }
 )
 
@@ -270,4 +271,5 @@ def _routine(rid: str, r: dict[str, Any]) -> Routine:
         caution=r.get("caution"),
         picture=r.get("picture"),
         step_pictures=tuple(p for _, p in r["steps"]) if any(p for _, p in r["steps"]) else (),
+        video=r.get("video"),
     )
