@@ -110,7 +110,7 @@ def document_options(func: Any) -> Any:
                      help="Set the dose for this client (repeatable): KEY is hold, repeats, sides or how_often; "
                           "a card takes KEY=VALUE, a guide ROUTINE.KEY=VALUE."),
         click.option("--log", "log", default=None, metavar="DAYS|none",
-                     help="Add a tick-log of DAYS days for the client to fill in (default 14); none leaves it out."),
+                     help="Add a tick-log of DAYS days for the client to fill in (default 14; on sheets of cards, none); none leaves it out."),
         click.option("--large-print", is_flag=True,
                      help="Large print: 18 pt text, 20-22 pt bold headings, one column, 1 in margins (a card: half-letter or A5 unless --size)."),
     ]
