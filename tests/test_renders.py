@@ -32,6 +32,7 @@ from PIL import Image, ImageChops
 
 from conftest import ROOT
 from handout.build import Request, render
+from handout.impose import SheetRequest, render_sheets
 from handout.load.content import list_topics, load_topic
 from handout.model import Pick, ProgramSpec
 
@@ -50,7 +51,7 @@ MAX_CHANGED = 0.002
 MAX_MEAN = 1.5
 
 
-def cases() -> Iterator[tuple[str, Request]]:
+def cases() -> Iterator[tuple[str, Request | SheetRequest]]:
     firsts = []
     for topic_id, path in list_topics([ROOT / "content"]).items():
         yield f"{topic_id}-guide", Request("guide", topic_id)
@@ -65,9 +66,12 @@ def cases() -> Iterator[tuple[str, Request]]:
     # large print: a whole guide and a card whose routine goes on to the card's back
     yield "heel-pain-guide-large-print", Request("guide", "heel-pain", large_print=True)
     yield "piriformis-side-stretch-large-print", Request("card", "piriformis", routine="side-stretch", large_print=True)
+    # cards on a sheet: four to a Letter page, two-sided, with cut marks and the backs mirrored
+    four = tuple(Request("card", "piriformis", routine=r) for r in ("tennis-ball-seated", "side-stretch", "belly-dancer", "tennis-ball-lying"))
+    yield "piriformis-sheet-4-duplex", SheetRequest(four, "letter", per_sheet=4, duplex=True)
 
 
-CASES = dict(cases())
+CASES: dict[str, Request | SheetRequest] = dict(cases())
 
 
 def references(name: str) -> list[Path]:
@@ -121,7 +125,8 @@ def _builtin_brand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_render_matches_reference(name: str) -> None:
-    actual = pages(render(CASES[name]))
+    case = CASES[name]
+    actual = pages(render_sheets(case) if isinstance(case, SheetRequest) else render(case))
     for old in FAILED.glob(f"{name}-p*.png"):
         old.unlink()
     refs = references(name)
