@@ -159,9 +159,9 @@ def choose(saved: Path | None, refs: Sequence[str], title: str | None, note: str
         where = "-r"
     spec = with_settings(spec, settings)
     if title is not None:
-        spec = replace(spec, title=_one_line(title, "--title", 80))
+        spec = replace(spec, title=_option_text(title, "--title", 80))
     if note is not None:
-        spec = replace(spec, note=_one_line(note, "--note", 300))
+        spec = replace(spec, note=_option_text(note, "--note", 300))
     return spec, where
 
 
@@ -206,16 +206,16 @@ def save(spec: ProgramSpec, path: Path, force: bool = False) -> None:
     write_atomic(path, dump_program(spec).encode("utf-8"), magic=MAGIC)
 
 
-def _one_line(text: str, option: str, limit: int) -> str:
+def _option_text(text: str, option: str, limit: int) -> str:
+    """``--title``/``--note`` checked as a client's name or note is."""
+    from handout.build import person_text
     from handout.errors import InputError
-    from handout.load.schema import describe_bad_char, find_bad_char
 
-    clean = " ".join(text.split())
-    bad = find_bad_char(text)
-    if bad:
-        raise InputError(f"contains {describe_bad_char(bad)}", where=option, hint="type the text again")
-    if not clean or len(clean) > limit:
-        raise InputError(f"must be 1 to {limit} characters long", where=option, hint="shorten it" if clean else "write some text")
+    clean, wrong, hint = person_text(text, limit, "type the text again")
+    if not wrong and not clean:
+        wrong, hint = "is empty", "write some text"
+    if wrong:
+        raise InputError(wrong, where=option, hint=hint)
     return clean
 
 

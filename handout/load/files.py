@@ -63,19 +63,8 @@ def read_bytes(
     raises *error* naming the file, what is wrong and what to do.
     """
     where = str(path)
+    fd = _open_regular(path, what, error, hint)
     try:
-        fd = os.open(path, _FLAGS)
-    except (OSError, ValueError) as exc:
-        message = open_error(exc) if isinstance(exc, OSError) else "is not a valid file name"
-        raise error(message, where=where, hint=hint or f"give the path of the {what}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise error(
-                f"is {kind_of(mode)}, not a file",
-                where=where,
-                hint=hint or f"give the path of the {what} itself",
-            )
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -105,21 +94,32 @@ def read_start(
     error: type[HandoutError] = InputError,
 ) -> bytes:
     """The first *size* bytes of the regular file *path* (fewer if it is shorter)."""
+    fd = _open_regular(path, what, error, "")
+    try:
+        return os.read(fd, size)
+    except OSError as exc:
+        raise error(open_error(exc), where=str(path), hint=f"check the {what}") from None
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path | str, what: str, error: type[HandoutError], hint: str) -> int:
+    """A descriptor of the regular file *path*, opened without blocking; anything else raises *error*."""
     where = str(path)
     try:
         fd = os.open(path, _FLAGS)
     except (OSError, ValueError) as exc:
         message = open_error(exc) if isinstance(exc, OSError) else "is not a valid file name"
-        raise error(message, where=where, hint=f"give the path of the {what}") from None
+        raise error(message, where=where, hint=hint or f"give the path of the {what}") from None
     try:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise error(f"is {kind_of(mode)}, not a file", where=where, hint=f"give the path of the {what} itself")
-        return os.read(fd, size)
     except OSError as exc:
-        raise error(open_error(exc), where=where, hint=f"check the {what}") from None
-    finally:
         os.close(fd)
+        raise error(open_error(exc), where=where, hint=hint or f"check the {what}") from None
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise error(f"is {kind_of(mode)}, not a file", where=where, hint=hint or f"give the path of the {what} itself")
+    return fd
 
 
 def read_text(
