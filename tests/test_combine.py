@@ -148,7 +148,7 @@ def test_memory_stays_flat_as_documents_join(tmp_path: Path) -> None:
     (clinic / "brand.toml").write_text('name = "Noisy Logo Clinic"\nlogo = "logo.png"\n', encoding="utf-8")
     base = Request("card", "piriformis", routine="belly-dancer", brand_file=clinic / "brand.toml", log_days=0)  # the logo is what is shared
     pdfs = [render(replace(base, client=name)) for name in names(4)]
-    assert min(map(len, pdfs)) > 40_000  # the noisy logo makes each PDF big, so holding them would show
+    assert min(map(len, pdfs)) > 20_000  # the noisy logo makes each PDF big (200 held would be 4 MB), so holding them would show
 
     def peak(n: int) -> int:
         gc.collect()
@@ -166,7 +166,7 @@ def test_memory_stays_flat_as_documents_join(tmp_path: Path) -> None:
     data = (tmp_path / "all200.pdf").read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len({x.indirect_reference.idnum for p in reader.pages for x in p.images}) == 1  # the logo, once
-    assert len(data) < len(pdfs[0]) * 3
+    assert (len(data) - len(pdfs[0])) / 199 < 1_000  # each further document adds its page, not another logo
     facts = read_pdf(data)
     assert facts.pages == 200 and facts.outline == [f"row {i}" for i in range(200)]
     assert "Sam Client000" in facts.texts[0] and "Olu Client004" not in facts.text

@@ -29,10 +29,6 @@ rl_config.trustedHosts = None
 rl_config.trustedSchemes = []
 
 
-#: a type size whose estimated height is over this share of the card's is not measured
-SKIP_MARGIN = 1.02
-
-
 @dataclass(frozen=True)
 class Meta:
     title: str
@@ -116,6 +112,81 @@ def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, 
 PICTURE_ON_BACK = ("4x6", "3x5")
 
 
+class _Stories:
+    """A card's story at each type size, made and measured at most once.
+
+    A story handed to a build is not handed out again (a build consumes its
+    flowables); the build reuses the measures taken here.
+    """
+
+    def __init__(self, make_story: Callable[[Theme], list[Flowable]], themes: Sequence[Theme], width: float, height: float) -> None:
+        self._make = make_story
+        self.themes = themes
+        self._width, self._height = width, height
+        self._stories: dict[int, list[Flowable]] = {}
+        self._front: dict[int, float] = {}
+        self._text: dict[int, float] = {}
+        self._own: dict[int, float] = {}
+
+    def story(self, i: int) -> list[Flowable]:
+        if i not in self._stories:
+            self._stories[i] = self._make(self.themes[i])
+        return self._stories[i]
+
+    def take(self, i: int) -> list[Flowable]:
+        """The story at size *i* for a build (measured already, if it was)."""
+        return self._stories.pop(i, None) or self._make(self.themes[i])
+
+    def has_log(self, i: int) -> bool:
+        """Whether the story holds a block that takes the room it finds (a tick-log)."""
+        return any(getattr(f, "takes_room_left", False) for f in self.story(i))
+
+    def front_height(self, i: int) -> float:
+        """Height of the routine at size *i*, without the block that takes the room left (a tick-log)."""
+        if i not in self._front:
+            self._front[i] = stacked_height([f for f in self.story(i) if not getattr(f, "takes_room_left", False)], self._width, self._height)
+        return self._front[i]
+
+    def text_height(self, i: int) -> float:
+        """Height of the story at size *i* without its room-filling picture."""
+        if i not in self._text:
+            self._text[i] = stacked_height(_text_only(self.story(i)), self._width, self._height)
+        return self._text[i]
+
+    def routine_height(self, i: int) -> float:
+        """Height of the routine alone at size *i*: no picture, no tick-log (which shrinks or stays out)."""
+        if i not in self._own:
+            own = [f for f in _text_only(self.story(i)) if not getattr(f, "takes_room_left", False)]
+            self._own[i] = stacked_height(own, self._width, self._height)
+        return self._own[i]
+
+
+def largest_fitting(sizes: Sequence[float], height: Callable[[int], float], room: float) -> int | None:
+    """Index of the largest type size (*sizes* go from largest to smallest) whose *height* is at most *room*.
+
+    A bigger type never takes less height (each line holds fewer words), so
+    the answer is found by bisection: it is exact, and it is the same whichever
+    sizes are measured. Which size to measure next is guessed from the last
+    measure, taking height to grow with the square of the type size; a good
+    guess makes two measures enough.
+    """
+    lo, hi = -1, len(sizes)  # sizes[lo] is known too tall (or there is none), sizes[hi] known to fit (or none)
+    last: tuple[float, float] | None = None  # (size, height) of the last measure
+    while hi - lo > 1:
+        if last is None:
+            j = (lo + hi) // 2
+        else:
+            s, h = last
+            j = next((k for k in range(lo + 1, hi) if h * (sizes[k] / s) ** 2 <= room), hi - 1)
+        h_j = height(j)
+        last = (sizes[j], h_j)
+        if h_j <= room:
+            hi = j
+        else:
+            lo = j
+    return hi if hi < len(sizes) else None
+
+
 def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[Theme], g: Geometry, brand: Brand,
                logo: Picture | None, meta: Meta, where: str, size_name: str, front_floor: float = 12.0) -> bytes:
     """A card: the front, and when the routine is too long for it, the back too (never more).
@@ -128,50 +199,54 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     without room for it, a small card carries it on its back, others leave it out.
     """
     _, _, fw, fh = g.frame
-    first: tuple[float, float] | None = None  # (type size, height) of the first measure
-    for th in themes:
-        if th.body_size < front_floor:
-            break
-        if first is not None and first[1] * (th.body_size / first[0]) ** 2 > fh * SKIP_MARGIN:
-            continue  # the height goes about with the square of the type size: too tall, not worth measuring
-        story = make_story(th)
-        # a block that takes the room it finds (a tick-log: under the routine, else on the back) does not count
-        routine = [f for f in story if not getattr(f, "takes_room_left", False)]
-        extra = len(routine) < len(story)
-        h = stacked_height(routine, fw, fh)
-        first = first or (th.body_size, h)
-        if h <= fh:  # measured: the build reuses the measures
-            data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
-            if pages == 1 or extra:
+    _, _, _, bh = g.back_frame
+    stories = _Stories(make_story, themes, fw, fh)
+    front = [i for i, th in enumerate(themes) if th.body_size >= front_floor]
+
+    def pdf(story: list[Flowable], i: int) -> tuple[bytes, int]:
+        return _card_pdf(story, g, brand, themes[i], logo, meta, where)
+
+    # everything on the front; a tick-log takes the room left under it, else the back
+    best = largest_fitting([themes[i].body_size for i in front], stories.front_height, fh)
+    if best is not None:
+        log = stories.has_log(front[best])
+        for i in front[best:]:
+            data, pages = pdf(stories.take(i), i)
+            if pages == 1 or log:
                 return data
-    for th in themes:  # a small card: the text on the front, the picture on the back with the title
-        if th.body_size < max(front_floor, 12.0) or size_name not in PICTURE_ON_BACK:
-            break
-        story = make_story(th)
-        pictures = [f for f in story if hasattr(f, "fits")]
-        text = [f for f in story if not hasattr(f, "fits")]
-        if pictures and stacked_height(text, fw, fh) <= fh:
-            title = getattr(text[0], "continued", None) if text else None
-            data, pages = _card_pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], g, brand, th, logo, meta, where)
-            if pages == 2:
-                return data
-    for th in themes:
-        if th.body_size < front_floor:
-            break
-        story = _text_only(make_story(th))  # no room for the picture: the card as it was without it
-        if stacked_height(story, fw, fh) <= fh:
-            data, pages = _card_pdf(story, g, brand, th, logo, meta, where)
+    # a small card: the text on the front, the picture on the back with the title
+    if size_name in PICTURE_ON_BACK:
+        for i in front:
+            if themes[i].body_size < 12.0:
+                break
+            story = stories.story(i)
+            if any(hasattr(f, "fits") for f in story) and stories.text_height(i) <= fh:
+                story = stories.take(i)
+                pictures = [f for f in story if hasattr(f, "fits")]
+                text = _text_only(story)
+                title = getattr(text[0], "continued", None) if text else None
+                data, pages = pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], i)
+                if pages == 2:
+                    return data
+    # no room for the picture: the card as it was without it, on the front
+    best = largest_fitting([themes[i].body_size for i in front], stories.text_height, fh)
+    if best is not None:
+        for i in front[best:]:
+            data, pages = pdf(_text_only(stories.take(i)), i)
             if pages == 1:
                 return data
-    for th in themes:
+    # front and back; a routine taller than both sides together (with a line's slack for the
+    # space dropped at the page break) cannot fit, and is not laid out to find that out
+    for i, th in enumerate(themes):
+        if stories.routine_height(i) > fh + bh + 3 * th.body_size:
+            continue
         try:
-            data, pages = _card_pdf(_text_only(make_story(th)), g, brand, th, logo, meta, where)
+            data, pages = pdf(_text_only(stories.take(i)), i)
         except LayoutError:  # the start of the routine is taller than the front
             continue
         if pages <= 2:
             return data
-    _, _, _, bh = g.back_frame
-    over = max(1.0, stacked_height(_text_only(make_story(themes[-1])), fw, fh) - fh - bh)
+    over = max(1.0, stories.routine_height(len(themes) - 1) - fh - bh)
     raise LayoutError(
         f"does not fit on the front and back of a {size_name} card: it needs about {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
         where=where,

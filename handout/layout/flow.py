@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from handout.layout.measure import scratch_canvas
+from handout.layout.para import Para
 
 CONTINUED = "(continued)"
 
@@ -190,6 +191,6 @@ def continued_heading(content: Sequence[Flowable], font: str, color: str, larges
         style = ParagraphStyle(f"{style.name}-continued", parent=style, fontSize=largest, leading=style.leading * ratio,
                                spaceBefore=style.spaceBefore * ratio, spaceAfter=style.spaceAfter * ratio)
     words = f'<font name="{font}" color="{color}" size="{style.fontSize * tail:.1f}">{CONTINUED}</font>'
-    para = Paragraph(f"{head.text} {words}", style)
+    para = Para(f"{head.text} {words}", style)
     para.lead_in = True
     return para

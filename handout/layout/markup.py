@@ -36,6 +36,7 @@ from handout.layout.columns import TwoColumns
 from handout.layout.flow import Box, Group, Panel, continued_heading, may_break_before
 from handout.layout.marks import WarningMark
 from handout.layout.measure import height
+from handout.layout.para import Para
 from handout.layout.styles import MUTED, Theme
 from handout.model import Picture
 
@@ -79,11 +80,11 @@ def parse(markup: str, template: str) -> ET.Element:
     return root
 
 
-class Heading(Paragraph):  # type: ignore[misc]
+class Heading(Para):
     """A paragraph that also adds a bookmark (PDF outline entry)."""
 
     def __init__(self, text: str, style: object, key: str, outline: str, level: int) -> None:
-        Paragraph.__init__(self, text, style)
+        Para.__init__(self, text, style)
         self._key = key
         self._outline = outline
         self._level = level
@@ -197,7 +198,7 @@ class Builder:
         return self._item_styles[key]
 
     def paragraph(self, el: ET.Element, default: str) -> Paragraph:
-        return Paragraph(self.inline(el), self.style(el, default))
+        return Para(self.inline(el), self.style(el, default))
 
 
 def _section_title(f: Flowable) -> str:
@@ -306,7 +307,7 @@ def _heading(level: int) -> Handler:
             outline = " ".join(re.sub(r"<[^>]+>", "", "".join(el.itertext())).split())
             para: Paragraph = Heading(text, style, key=f"s-{el.get('id')}", outline=outline, level=0)
         else:
-            para = Paragraph(text, style)
+            para = Para(text, style)
         para.lead_in = True
         para.level = level
         return [para]
@@ -340,11 +341,11 @@ def _list(ordered: bool) -> Handler:
             if any(p is not None for p in pictures):
                 b.fail(el, "a list in two columns cannot hold pictures", "use columns=\"1\" for steps with pictures")
             style = b.item_style(base, kind)
-            cells = [Paragraph(t, style, bulletText=m) for t, m in zip(texts, marks, strict=True)]
+            cells = [Para(t, style, bulletText=m) for t, m in zip(texts, marks, strict=True)]
             return [TwoColumns(cells, gap=b.theme.body_size, space_after=b.theme.body_size * 0.4)]
         last = len(items) - 1
         paras: list[Flowable] = [
-            Paragraph(t, b.item_style(base, kind, last=i == last), bulletText=m)
+            Para(t, b.item_style(base, kind, last=i == last), bulletText=m)
             for i, (t, m) in enumerate(zip(texts, marks, strict=True))
         ]
         for p in paras[:2]:
@@ -387,7 +388,7 @@ def _box(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
             may_break_before(f)
     panel = Panel(fill, bar, b.theme.alert if kind == "alert" else None, (pad + 4, pad, pad * 0.8, pad * 0.4),
                   b.theme.body_size * 0.6, b.theme.body_size * 0.8)
-    continues = Paragraph(CONTINUES_LARGE if b.theme.large else f"<i>{CONTINUES}</i>", b.styles["small"])
+    continues = Para(CONTINUES_LARGE if b.theme.large else f"<i>{CONTINUES}</i>", b.styles["small"])
     box = Box(content, panel, continued_heading(content, b.theme.fonts.regular, MUTED_HEX, b.theme.styles["h4"].fontSize, 0.9 if b.theme.large else 0.8), continues)
     box.starts_section = next((_section_title(c) for c in content if _section_title(c)), "")
     return [box]
@@ -413,13 +414,13 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         mark = item.get("mark", "").strip()
         if mark:  # a value set for this client: a small dark tag beside the label
             label += f' <font backColor="#{b.theme.primary.hexval()[2:]}" color="#FFFFFF">\u00a0{escape(mark.upper())}\u00a0</font>'
-        cells.append([Paragraph(label, b.styles["dose-label"]), Paragraph(b.inline(item), b.styles["dose-value"])])
+        cells.append([Para(label, b.styles["dose-label"]), Para(b.inline(item), b.styles["dose-value"])])
     if not cells:
         return []
     per_row = min(len(cells), 4 if width >= 400 else 2)
     rows: list[list[Any]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     note = " ".join(el.get("note", "").split())
-    note_para = Paragraph(escape(note), b.styles["dose-note"]) if note else None
+    note_para = Para(escape(note), b.styles["dose-note"]) if note else None
     spare = per_row - len(rows[-1])
     if note_para is not None and spare:  # whose dose this is: in the free cell of the last row
         rows[-1].append(note_para)
@@ -465,10 +466,10 @@ def _dose_large(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         b.check_attrs(item)
         mark = item.get("mark", "").strip()
         text = f"<b>{escape(item.get('label', ''))}:</b> {b.inline(item)}" + (f" <b>({escape(mark)})</b>" if mark else "")
-        rows.append([Paragraph(text, b.styles["body"])])
+        rows.append([Para(text, b.styles["body"])])
     note = " ".join(el.get("note", "").split())
     if note:
-        rows.append([Paragraph(escape(note), b.styles["dose-note"])])
+        rows.append([Para(escape(note), b.styles["dose-note"])])
     if not rows:
         return []
     table = Table(rows, colWidths=[width])
@@ -537,7 +538,7 @@ def _stop(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     assert isinstance(style, ParagraphStyle)
     size = b.theme.body_size
     mark = WarningMark(size * 0.95, b.theme.alert)
-    table = Table([[mark, Paragraph(text, style)]], colWidths=[mark.width + size * 0.55, None])
+    table = Table([[mark, Para(text, style)]], colWidths=[mark.width + size * 0.55, None])
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), colors.white if b.theme.large else b.theme.alert_tint),
         ("LINEBEFORE", (0, 0), (0, -1), 2.5, b.theme.alert),

@@ -19,6 +19,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm as mm
 from reportlab.platypus import Flowable, Paragraph
 
+from handout.layout.para import Para
+
 #: the smallest printed code, quiet zone included (print-and-beyond: ≥ 20 mm)
 MIN_SIZE = 20 * mm
 #: the usual size: kinder to older clients and older phones
@@ -133,7 +135,7 @@ class QRCode(Flowable):  # type: ignore[misc]
         text = "<br/>".join(escape(line) for line in lines)
         if self._label:
             text = f"<b>{escape(self._label)}</b><br/>{text}"
-        return Paragraph(text, style)
+        return Para(text, style)
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         if self.side:

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable
 
 from handout import kinds
 from handout.errors import ContentError, HandoutError, LayoutError
-from handout.layout import document, page
+from handout.layout import document, fit, page
 from handout.layout.fonts import FontSet, font_set
 from handout.layout.images import Picture, load_picture
 from handout.layout.markup import Builder, parse
@@ -25,13 +25,15 @@ if TYPE_CHECKING:
     from handout.model import Brand, Inputs
 
 
-def logo_for(brand: Brand) -> Picture | None:
-    """The decoded logo, kept sharp for the largest size it prints at (on a guide page)."""
+def logo_for(brand: Brand, kind: fit.Kind | None = None) -> Picture | None:
+    """The decoded logo, kept sharp for the size it prints at on *kind* of page (default: a guide page).
+
+    A card's logo is smaller than a guide's, so it is decoded to fewer pixels:
+    a batch of cards embeds and compresses a smaller image in every card.
+    """
     if brand.logo is None:
         return None
-    from handout.layout import fit
-
-    kind = fit.guide_kind("letter")
+    kind = kind or fit.guide_kind("letter")
     aspect = fit.logo_aspect(brand) or 1.0
     box = fit.logo_box(aspect, kind.logo_h, kind.content_w, kind.small)
     from handout.load.brand import key_where
@@ -48,7 +50,15 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
     fonts = font_set(brand.fonts, brand.display_path, large_print)
     root = parse(markup, template)
     check_glyphs(root, fonts, inputs)
-    logo = logo_for(brand)
+    k = kinds.kind(kind)
+    if k.page == "card":
+        if large_print:
+            size = card_size or LARGE_PRINT_CARD[brand.paper]
+        else:
+            size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
+        logo = logo_for(brand, fit.card_kind(size, large_print))
+    else:
+        logo = logo_for(brand, fit.guide_kind(brand.paper, large_print))
 
     def make_story(th: Theme) -> list[Flowable]:
         routines = [*topic.routines.values(), *(inputs.program.routines if inputs.program else ())]
@@ -58,13 +68,8 @@ def lay_out(kind: str, markup: str, template: str, inputs: Inputs, card_size: st
             raise LayoutError("the document is empty: the template printed nothing inside <document>", where=template, hint="check its {% if %} conditions and loops")
         return story
 
-    k = kinds.kind(kind)
     if k.page == "card":
         assert routine is not None
-        if large_print:
-            size = card_size or LARGE_PRINT_CARD[brand.paper]
-        else:
-            size = card_size or brand.card_size or page.DEFAULT_CARD[brand.paper]
         g = page.card_geometry(size, brand, logo, fonts, large=large_print)
         meta = document.Meta(
             title=f"{plain(routine.title)} \u2013 {plain(topic.title)}",

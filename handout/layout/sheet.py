@@ -19,12 +19,13 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import Flowable, Frame, PageTemplate, Spacer
 
 from handout import kinds, sizes
-from handout.layout import document, page
+from handout.layout import document, fit, page
 from handout.layout.fonts import FontSet, font_set
 from handout.layout.markup import escape
+from handout.layout.para import Para
 from handout.layout.styles import MUTED, Theme, theme
 from handout.model import Brand
 
@@ -41,7 +42,7 @@ def booking_url(brand: Brand) -> str:
 def back_parts(brand: Brand, th: Theme, width: float) -> list[Flowable]:
     """What the clinic's back of a card shows, top to bottom."""
     st = th.styles
-    parts: list[Flowable] = [Paragraph("Questions, or time for your next visit?", st["h3"])]
+    parts: list[Flowable] = [Para("Questions, or time for your next visit?", st["h3"])]
     rows = [
         ("Your therapist", brand.practitioner),
         ("Phone", brand.phone),
@@ -51,13 +52,13 @@ def back_parts(brand: Brand, th: Theme, width: float) -> list[Flowable]:
     ]
     for label, value in rows:
         if value:
-            parts.append(Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", st["body"]))
+            parts.append(Para(f"<b>{escape(label)}:</b> {escape(value)}", st["body"]))
     url = booking_url(brand)
     if url:
         from handout.layout.qr import QRCode, caption_style
 
         parts += [Spacer(1, 6), QRCode(url, caption_style(st["small"]), label="Book your next visit")]
-    parts += [Spacer(1, 8), Paragraph("Bring this card to your next visit.", st["body"])]
+    parts += [Spacer(1, 8), Para("Bring this card to your next visit.", st["body"])]
     return parts
 
 
@@ -66,7 +67,7 @@ def contact_back(brand: Brand, size: str) -> bytes:
     from handout.layout.render import logo_for
 
     fonts = font_set(brand.fonts, brand.display_path)
-    logo = logo_for(brand)
+    logo = logo_for(brand, fit.card_kind(size))
     g = page.card_geometry(size, brand, logo, fonts)
     th = theme(fonts, brand.primary, brand.accent, compact=kinds.CARD_BACK.compact)
     buf = io.BytesIO()
@@ -124,7 +125,7 @@ def _text(c: Canvas, fonts: FontSet, x: float, y: float, lines: list[tuple[str, 
     for text, size, bold in lines:
         style = ParagraphStyle("t", fontName=fonts.bold if bold else fonts.regular, fontSize=size, leading=size * 1.3,
                                textColor=colors.black)
-        p = Paragraph(text, style)
+        p = Para(text, style)
         _, ph = p.wrap(width, 1000)
         p.drawOn(c, x, y - ph)
         y -= ph + size * 0.5

@@ -26,6 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from handout.errors import warn
+from handout.layout.para import Para
 from handout.layout.styles import INK, MUTED, Theme, tint
 
 if TYPE_CHECKING:
@@ -255,34 +256,50 @@ class TickLog(Flowable):  # type: ignore[misc]
         canv.drawString(x + 1.5 * mm, mid, g.words["pain"])
         if g.notes_w:
             canv.drawString(x + g.pain_w + 1.5 * mm, mid, g.words["notes"])
-        # rows
-        stripe = tint(th.primary, 0.05)
+        # rows: the stripes, the words (row by row, in reading order), then the tick boxes (each its own shape)
+        stripes = canv.beginPath()
+        boxes: list[tuple[float, float]] = []
+        rows: list[tuple[int, float, list[float]]] = []  # day, the row's middle, where "rest" is centred
         for i in range(self.days):
             day = self.first_day + i
             row_top = top - g.head_h - i * g.row
+            mid_y = row_top - g.row / 2
             if i % 2:
-                canv.setFillColor(stripe)
-                canv.rect(0, row_top - g.row, total_w, g.row, stroke=0, fill=1)
-            canv.setFillColor(INK)
-            canv.setFont(fonts.regular, g.label_size)
-            canv.drawString(2 * mm, row_top - g.row / 2 - g.label_size * 0.35, f"{g.words['day']} {day}")
-            for col, (gx, _w) in zip(g.columns, groups, strict=True):
+                stripes.rect(0, row_top - g.row, total_w, g.row)
+            rests = []
+            for col, (gx, gw) in zip(g.columns, groups, strict=True):
                 if col.every_other_day and day % 2 == 0:
-                    canv.setFillColor(MUTED)
-                    canv.setFont(fonts.italic, g.head_size)
-                    canv.drawCentredString(gx + _w / 2, row_top - g.row / 2 - g.head_size * 0.35, g.words["rest"])
+                    rests.append(gx + gw / 2)
                     continue
-                for s in range(col.sessions):
-                    bx = gx + (s + 0.5) * g.cell - g.box / 2
-                    by = row_top - g.row / 2 - g.box / 2
-                    canv.setFillColor(colors.white)
-                    canv.setStrokeColor(INK)
-                    canv.setLineWidth(0.9)
-                    canv.roundRect(bx, by, g.box, g.box, 1.2, stroke=1, fill=1)
-            px = g.day_w + sum(w for _, w in groups)
-            canv.setFillColor(MUTED)
-            canv.setFont(fonts.regular, g.head_size)
-            canv.drawRightString(px + g.pain_w - 1.5 * mm, row_top - g.row + 2.2 * mm, "/10")
+                for n in range(col.sessions):
+                    boxes.append((gx + (n + 0.5) * g.cell - g.box / 2, mid_y - g.box / 2))
+            rows.append((day, mid_y, rests))
+        canv.setFillColor(tint(th.primary, 0.05))
+        canv.drawPath(stripes, stroke=0, fill=1)
+        px = g.day_w + sum(w for _, w in groups)
+        out_of = px + g.pain_w - 1.5 * mm - canv.stringWidth("/10", fonts.regular, g.head_size)
+        half_rest = canv.stringWidth(g.words["rest"], fonts.italic, g.head_size) / 2
+        text = canv.beginText()
+        for day, mid_y, rests in rows:
+            text.setFillColor(INK)
+            text.setFont(fonts.regular, g.label_size)
+            text.setTextOrigin(2 * mm, mid_y - g.label_size * 0.35)
+            text.textOut(f"{g.words['day']} {day}")
+            text.setFillColor(MUTED)
+            if rests:
+                text.setFont(fonts.italic, g.head_size)
+                for cx in rests:
+                    text.setTextOrigin(cx - half_rest, mid_y - g.head_size * 0.35)
+                    text.textOut(g.words["rest"])
+            text.setFont(fonts.regular, g.head_size)
+            text.setTextOrigin(out_of, mid_y - g.row / 2 + 2.2 * mm)
+            text.textOut("/10")
+        canv.drawText(text)
+        canv.setFillColor(colors.white)
+        canv.setStrokeColor(INK)
+        canv.setLineWidth(0.9)
+        for bx, by in boxes:
+            canv.roundRect(bx, by, g.box, g.box, 1.2, stroke=1, fill=1)
         # lines: rows, columns, routine groups, frame
         canv.setStrokeColor(LINE)
         canv.setLineWidth(0.5)
@@ -357,19 +374,19 @@ def element(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
 
 def _legend(b: Builder, entries: list[ET.Element], width: float) -> list[Flowable]:
     if len(entries) == 1:
-        return [Paragraph(b.inline(entries[0]), b.styles["body"])]
+        return [Para(b.inline(entries[0]), b.styles["body"])]
     style = b.item_style("body", "numbers")
-    return [Paragraph(b.inline(e), style, bulletText=str(n)) for n, e in enumerate(entries, start=1)]
+    return [Para(b.inline(e), style, bulletText=str(n)) for n, e in enumerate(entries, start=1)]
 
 
 def _continued(b: Builder, head: list[Flowable]) -> Flowable:
     """The heading again, with "(continued)", for the part of a log after a split."""
     first = next((f for f in head if isinstance(f, Paragraph)), None)
     if first is None:
-        return Paragraph("", b.styles["body"])
+        return Para("", b.styles["body"])
     text = first.getPlainText()
     style: Any = first.style
-    return Paragraph(f"{_esc(text)} (continued)", style)
+    return Para(f"{_esc(text)} (continued)", style)
 
 
 def _esc(text: str) -> str:

@@ -14,6 +14,10 @@ file system. :func:`to_view` copies any value into plain data, recursively:
 
 Nothing here names a model class, so a field added to the model later shows up
 in templates as it is, and a path added anywhere never does.
+
+The view of a frozen model record is kept for the next document: the loader
+keeps a topic and a brand for the whole process, so a batch converts them once.
+Views are read-only, so documents can share them.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import inspect
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache, cached_property
@@ -87,10 +92,26 @@ class Method:
         return f"<{self._name}()>"
 
 
+#: views of frozen records kept, with the record itself (so that its id is not reused)
+MAX_KEPT = 32
+_kept: OrderedDict[int, tuple[Any, Any]] = OrderedDict()
+
+
 def to_view(value: Any) -> Any:
     """*value* as plain, read-only template data (``None`` if nothing of it may be shown)."""
+    frozen = dataclasses.is_dataclass(value) and not isinstance(value, type) and type(value).__dataclass_params__.frozen  # type: ignore[attr-defined]
+    if frozen:
+        hit = _kept.get(id(value))
+        if hit is not None and hit[0] is value:
+            _kept.move_to_end(id(value))
+            return hit[1]
     out = _convert(value, {})
-    return None if out is _DROP else out
+    out = None if out is _DROP else out
+    if frozen:
+        _kept[id(value)] = (value, out)
+        if len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+    return out
 
 
 def _convert(value: Any, seen: dict[int, Any]) -> Any:

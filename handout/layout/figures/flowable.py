@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable
 
 from handout.layout.figures.catalog import ALT
 from handout.layout.figures.library import SCENES
-from handout.layout.figures.render import Flat, flatten, paint
+from handout.layout.figures.render import Flat, Recorder, flatten, paint
 
 #: a figure is never flatter or taller than these height / width ratios
 MIN_ASPECT, MAX_ASPECT = 0.3, 1.6
@@ -20,6 +20,14 @@ def flat(name: str) -> Flat:
     """The flattened scene for *name* (built once per process)."""
     scene = SCENES[name]()
     return flatten(scene.parts, scene.marks)
+
+
+@lru_cache(maxsize=128)
+def operators(name: str, width: float, height: float, ink: tuple[float, float, float], accent: tuple[float, float, float]) -> str:
+    """The PDF operators that paint *name* in a *width* × *height* box (made once per size and colours)."""
+    rec = Recorder()
+    paint(rec, flat(name), 0, 0, width, height, Color(*ink), Color(*accent))
+    return rec.code()
 
 
 def aspect(name: str) -> float:
@@ -47,4 +55,5 @@ class Figure(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def draw(self) -> None:
-        paint(self.canv, flat(self.name), 0, 0, self.width, self.height, self.ink, self.accent)
+        ink, accent = self.ink, self.accent
+        self.canv.addLiteral(operators(self.name, self.width, self.height, (ink.red, ink.green, ink.blue), (accent.red, accent.green, accent.blue)))

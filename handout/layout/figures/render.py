@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.colors import Color, white
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from handout.layout.figures.geometry import Pt
 from handout.layout.figures.scene import ACCENT, FAR, FILLED, GHOST, NEAR, PROP, SEAM, SURFACE, Part
@@ -109,3 +111,57 @@ def paint(canvas: Any, flat: Flat, x: float, y: float, w: float, h: float, ink: 
                 for path in paths:
                     canvas.drawPath(emit(path), stroke=1, fill=0)
     canvas.restoreState()
+
+
+class Recorder:
+    """The few canvas calls :func:`paint` makes, written down as PDF operators.
+
+    A figure is painted once per size and colours into a recorder, and its
+    operators are then added to each page as they are (``canvas.addLiteral``):
+    a batch of cards does not redo the geometry of the same figure every time.
+    The painting is wrapped in ``q``/``Q``, so the canvas's own idea of its
+    state stays true. Only opaque RGB colours are written (the brand's colours), and
+    shapes are filled even-odd, as the canvas does by default.
+    """
+
+    def __init__(self) -> None:
+        self._code: list[str] = []
+
+    def code(self) -> str:
+        return "\n".join(self._code)
+
+    def saveState(self) -> None:  # noqa: N802 - ReportLab's names
+        self._code.append("q")
+
+    def restoreState(self) -> None:  # noqa: N802
+        self._code.append("Q")
+
+    def setLineJoin(self, mode: int) -> None:  # noqa: N802
+        self._code.append(f"{int(mode)} j")
+
+    def setLineCap(self, mode: int) -> None:  # noqa: N802
+        self._code.append(f"{int(mode)} J")
+
+    def setLineWidth(self, width: float) -> None:  # noqa: N802
+        self._code.append(f"{fp_str(width)} w")
+
+    def setDash(self, array: float | None = None, phase: float = 0) -> None:  # noqa: N802
+        self._code.append(f"[{fp_str(array, phase)}] 0 d" if array is not None else "[] 0 d")
+
+    def _rgb(self, c: Color) -> str:
+        if getattr(c, "alpha", 1) not in (None, 1):
+            raise ValueError("a figure's colours are opaque")
+        return str(fp_str(c.red, c.green, c.blue))
+
+    def setFillColor(self, c: Color) -> None:  # noqa: N802
+        self._code.append(f"{self._rgb(c)} rg")
+
+    def setStrokeColor(self, c: Color) -> None:  # noqa: N802
+        self._code.append(f"{self._rgb(c)} RG")
+
+    def beginPath(self) -> PDFPathObject:  # noqa: N802
+        return PDFPathObject()
+
+    def drawPath(self, path: PDFPathObject, stroke: int = 1, fill: int = 0) -> None:  # noqa: N802
+        self._code.append(str(path.getCode()))
+        self._code.append({(1, 1): "B*", (0, 1): "f*", (1, 0): "S"}.get((stroke, fill), "n"))
