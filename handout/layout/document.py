@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab import rl_config
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate
@@ -168,7 +169,7 @@ def largest_fitting(sizes: Sequence[float], height: Callable[[int], float], room
     the answer is found by bisection: it is exact, and it is the same whichever
     sizes are measured. Which size to measure next is guessed from the last
     measure, taking height to grow with the square of the type size; a good
-    guess makes two measures enough.
+    guess makes two measures enough (the size that fits, and the next size up).
     """
     lo, hi = -1, len(sizes)  # sizes[lo] is known too tall (or there is none), sizes[hi] known to fit (or none)
     last: tuple[float, float] | None = None  # (size, height) of the last measure
@@ -203,7 +204,7 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     stories = _Stories(make_story, themes, fw, fh)
     front = [i for i, th in enumerate(themes) if th.body_size >= front_floor]
 
-    def pdf(story: list[Flowable], i: int) -> tuple[bytes, int]:
+    def pdf(story: list[Flowable], i: int) -> _Card:
         return _card_pdf(story, g, brand, themes[i], logo, meta, where)
 
     # everything on the front; a tick-log takes the room left under it, else the back
@@ -211,9 +212,9 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     if best is not None:
         log = stories.has_log(front[best])
         for i in front[best:]:
-            data, pages = pdf(stories.take(i), i)
-            if pages == 1 or log:
-                return data
+            card = pdf(stories.take(i), i)
+            if card.pages == 1 or log:
+                return card.keep()
     # a small card: the text on the front, the picture on the back with the title
     if size_name in PICTURE_ON_BACK:
         for i in front:
@@ -225,27 +226,27 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
                 pictures = [f for f in story if hasattr(f, "fits")]
                 text = _text_only(story)
                 title = getattr(text[0], "continued", None) if text else None
-                data, pages = pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], i)
-                if pages == 2:
-                    return data
+                card = pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], i)
+                if card.pages == 2:
+                    return card.keep()
     # no room for the picture: the card as it was without it, on the front
     best = largest_fitting([themes[i].body_size for i in front], stories.text_height, fh)
     if best is not None:
         for i in front[best:]:
-            data, pages = pdf(_text_only(stories.take(i)), i)
-            if pages == 1:
-                return data
+            card = pdf(_text_only(stories.take(i)), i)
+            if card.pages == 1:
+                return card.keep()
     # front and back; a routine taller than both sides together (with a line's slack for the
     # space dropped at the page break) cannot fit, and is not laid out to find that out
     for i, th in enumerate(themes):
         if stories.routine_height(i) > fh + bh + 3 * th.body_size:
             continue
         try:
-            data, pages = pdf(_text_only(stories.take(i)), i)
+            card = pdf(_text_only(stories.take(i)), i)
         except LayoutError:  # the start of the routine is taller than the front
             continue
-        if pages <= 2:
-            return data
+        if card.pages <= 2:
+            return card.keep()
     over = max(1.0, stories.routine_height(len(themes) - 1) - fh - bh)
     raise LayoutError(
         f"does not fit on the front and back of a {size_name} card: it needs about {over / 72:.2f} in ({over / 72 * 25.4:.0f} mm, {over:.0f} pt) more height than the card has",
@@ -259,9 +260,22 @@ def _text_only(story: list[Flowable]) -> list[Flowable]:
     return [f for f in story if not hasattr(f, "fits")]
 
 
+class _Card(NamedTuple):
+    """One layout of a card: tried, and kept or not."""
+
+    data: bytes
+    pages: int
+    warned: list[warnings.WarningMessage]  # what the layout warned about, said only if it is kept
+
+    def keep(self) -> bytes:
+        for w in self.warned:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return self.data
+
+
 def _card_pdf(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, logo: Picture | None, meta: Meta,
-              where: str) -> tuple[bytes, int]:
-    """The card's PDF and its number of pages."""
+              where: str) -> _Card:
+    """Lay the card out; its warnings are held until it is kept (:meth:`_Card.keep`)."""
     buf = io.BytesIO()
     doc = _doc(buf, g, meta)
 
@@ -271,11 +285,13 @@ def _card_pdf(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, lo
     front = _branded_page(g, brand, theme, logo, numbered=False)
     front.autoNextPageTemplate = "back"
     doc.addPageTemplates([front, back])
-    try:
-        doc.build(list(story))  # a copy: the build empties the list, and the caller may measure it again
-    except RLLayoutError as exc:
-        raise _layout_error(exc, doc.section, where) from None
-    return buf.getvalue(), doc.page
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        try:
+            doc.build(list(story))  # a copy: the build empties the list, and the caller may measure it again
+        except RLLayoutError as exc:
+            raise _layout_error(exc, doc.section, where) from None
+    return _Card(buf.getvalue(), doc.page, warned)
 
 
 def _layout_error(exc: RLLayoutError, section: str, where: str) -> LayoutError:

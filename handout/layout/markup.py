@@ -33,8 +33,9 @@ from reportlab.platypus.flowables import HRFlowable
 
 from handout.errors import TemplateError
 from handout.layout.columns import TwoColumns
+from handout.layout.dosebox import DoseBox
 from handout.layout.flow import Box, Group, Panel, continued_heading, may_break_before
-from handout.layout.marks import WarningMark
+from handout.layout.marks import MarkedLine, WarningMark
 from handout.layout.measure import height
 from handout.layout.para import Para
 from handout.layout.styles import MUTED, Theme
@@ -405,7 +406,7 @@ def _keep(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
 def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     if b.theme.large:
         return _dose_large(b, el, width)
-    cells = []
+    cells: list[list[Flowable]] = []
     for item in el:
         if item.tag != "item":
             b.fail(item, f"<{item.tag}> inside <dose>", "a dose holds only <item label=\"…\">value</item>")
@@ -418,37 +419,16 @@ def _dose(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     if not cells:
         return []
     per_row = min(len(cells), 4 if width >= 400 else 2)
-    rows: list[list[Any]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    rows: list[list[list[Flowable]]] = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     note = " ".join(el.get("note", "").split())
     note_para = Para(escape(note), b.styles["dose-note"]) if note else None
-    spare = per_row - len(rows[-1])
-    if note_para is not None and spare:  # whose dose this is: in the free cell of the last row
-        rows[-1].append(note_para)
+    if note_para is not None and len(rows[-1]) < per_row:  # whose dose this is: in the free cell of the last row
+        rows[-1].append([note_para])
         note_para = None
-    for row in rows:
-        row.extend([""] * (per_row - len(row)))
-    if note_para is not None:  # … or on a line of its own across the box
-        rows.append([note_para] + [""] * (per_row - 1))
-    note_row = note_para is not None
-    last = len(rows) - (2 if note_row else 1)  # the last row of values
-    col_w = width / per_row
-    table = Table(rows, colWidths=[col_w] * per_row)
-    accent = b.theme.accent_tint
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), accent),
-        ("LINEABOVE", (0, 0), (-1, 0), 2, b.theme.accent),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 7),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ("LINEAFTER", (0, 0), (-2, last), 0.75, colors.white),
-        ("LINEBELOW", (0, 0), (-1, last - 1), 0.75, colors.white),
-        *([("SPAN", (0, -1), (-1, -1)), ("TOPPADDING", (0, -1), (-1, -1), 0)] if note_row else []),
-    ]))
-    table.spaceBefore = 2
-    table.spaceAfter = b.theme.body_size * 0.3
-    return [table]
+    box = DoseBox(rows, per_row, note_para, fill=b.theme.accent_tint, accent=b.theme.accent)  # … or on a line of its own
+    box.spaceBefore = 2
+    box.spaceAfter = b.theme.body_size * 0.3
+    return [box]
 
 
 def _log(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
@@ -538,21 +518,12 @@ def _stop(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     assert isinstance(style, ParagraphStyle)
     size = b.theme.body_size
     mark = WarningMark(size * 0.95, b.theme.alert)
-    table = Table([[mark, Para(text, style)]], colWidths=[mark.width + size * 0.55, None])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), colors.white if b.theme.large else b.theme.alert_tint),
-        ("LINEBEFORE", (0, 0), (0, -1), 2.5, b.theme.alert),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (0, -1), size * 0.4),
-        ("LEFTPADDING", (1, 0), (1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), size * 0.4),
-        ("TOPPADDING", (0, 0), (-1, -1), size * 0.3),
-        ("TOPPADDING", (0, 0), (0, -1), size * 0.3 + (style.leading - size) / 2 + size * 0.02),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), size * 0.3),
-    ]))
-    table.spaceBefore = style.spaceBefore
-    table.spaceAfter = style.spaceAfter
-    return [table]
+    line = MarkedLine(mark, Para(text, style), fill=colors.white if b.theme.large else b.theme.alert_tint, bar=b.theme.alert,
+                      mark_cell=mark.width + size * 0.55, mark_left=size * 0.4, mark_top=size * 0.3 + (style.leading - size) / 2 + size * 0.02,
+                      pad=size * 0.3, right=size * 0.4)
+    line.spaceBefore = style.spaceBefore
+    line.spaceAfter = style.spaceAfter
+    return [line]
 
 
 def _spacer(b: Builder, el: ET.Element, width: float) -> list[Flowable]:

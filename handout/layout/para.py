@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.platypus import Paragraph
 
@@ -26,17 +27,32 @@ _Parsed = tuple[str, Any, list[Any], bool]  # text, style after the parse, fragm
 _kept: OrderedDict[tuple[Any, ...], _Parsed] = OrderedDict()
 
 
+#: each style's attributes as a small number, taken once per style (styles are made per theme and
+#: never changed afterwards); styles with the same attributes get the same number
+_style_keys: WeakKeyDictionary[Any, int | None] = WeakKeyDictionary()
+_style_numbers: dict[tuple[Any, ...], int] = {}
+
+
+def _style_key(style: Any) -> int | None:
+    try:
+        return _style_keys[style]
+    except KeyError:
+        pass
+    attrs = tuple((k, v) for k, v in style.__dict__.items() if k not in ("name", "parent"))
+    try:
+        number: int | None = _style_numbers.setdefault(attrs, len(_style_numbers))
+    except TypeError:  # an unhashable style value: parse as usual
+        number = None
+    _style_keys[style] = number
+    return number
+
+
 def _key(text: Any, style: Any, bullet: Any) -> tuple[Any, ...] | None:
     """What decides a parse: the text, every attribute of the style and the bullet."""
     if not isinstance(text, str) or style is None or not isinstance(bullet, (str, type(None))):
         return None
-    attrs = tuple((k, v) for k, v in style.__dict__.items() if k not in ("name", "parent"))
-    try:
-        key = (text, bullet, attrs)
-        hash(key)
-    except TypeError:  # an unhashable style value: parse as usual
-        return None
-    return key
+    number = _style_key(style)
+    return None if number is None else (text, bullet, number)
 
 
 class Para(Paragraph):  # type: ignore[misc]

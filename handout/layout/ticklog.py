@@ -318,6 +318,8 @@ class TickLog(Flowable):  # type: ignore[misc]
 
 
 class _Nothing(Flowable):  # type: ignore[misc]
+    """A log left out for want of room."""
+
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return 0, 0
 
