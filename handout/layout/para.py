@@ -59,7 +59,7 @@ class Para(Paragraph):  # type: ignore[misc]
     """A :class:`Paragraph` that reuses the parse of the same text in the same style."""
 
     def __init__(self, text: Any, style: Any = None, bulletText: Any = None, frags: Any = None, **kw: Any) -> None:  # noqa: N803 - ReportLab's name
-        key = _key(text, style, bulletText) if frags is None else None
+        key = _key(text, style, bulletText) if frags is None and not kw else None  # (kw: a parse of another kind)
         if key is None:
             super().__init__(text, style, bulletText, frags, **kw)
             return
