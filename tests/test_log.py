@@ -289,3 +289,35 @@ def test_programme_log_days_are_saved(run, tmp_path: Path) -> None:
     result = run("program", "p.toml", "-o", "again.pdf")
     assert result.exit_code == 0, result.output
     assert HEADING not in read_pdf(tmp_path / "again.pdf").text
+
+
+def test_a_personalised_card_keeps_its_routine_on_the_front_and_every_day_on_the_back(run, tmp_path: Path) -> None:
+    """A clinic's logo and a client's box leave no room for the picture on a half-letter front: the
+    routine stays whole there (at a smaller type) and the back holds all 14 days, not a routine's
+    tail and a few days."""
+    from conftest import write_brand
+
+    brand = write_brand(tmp_path / "clinic")
+    result = run("card", "piriformis", "tennis-ball-lying", "--brand", brand, "--client", "Sam Lee",
+                 "--note", "Twice a day this week; see you on day 1.", "-o", "c.pdf")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    facts = read_pdf(tmp_path / "c.pdf")
+    assert facts.pages == 2
+    front, back = plain(facts.texts[0]), plain(facts.texts[1])
+    assert "Sam Lee" in front and "Stop if" in front and "rub your buttock" in front
+    assert "(continued)" not in back and "rub your buttock" not in back
+    assert days(back) == list(range(1, 15))
+    assert len(tick_boxes(pdfium.PdfDocument(tmp_path / "c.pdf")[1])) == 14
+
+
+def test_a_small_card_says_when_its_log_is_shorter_than_asked(run, tmp_path: Path) -> None:
+    result = run("card", "heel-pain", "foot-roll", "--size", "4x6", "-o", "c.pdf")
+    assert result.exit_code == 0, result.output
+    back = plain(read_pdf(tmp_path / "c.pdf").texts[1])
+    shown = days(back)
+    assert shown and shown == list(range(1, len(shown) + 1)) and len(shown) < 14
+    assert f"room for {len(shown)} of the 14 days of the tick-log" in result.output
+    assert f"--log {len(shown)}" in result.output
+    again = run("card", "heel-pain", "foot-roll", "--size", "4x6", "--log", str(len(shown)), "-o", "d.pdf")
+    assert again.exit_code == 0 and "tick-log" not in again.output

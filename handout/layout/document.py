@@ -229,12 +229,13 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
                 card = pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], i)
                 if card.pages == 2:
                     return card.keep()
-    # no room for the picture: the card as it was without it, on the front
-    best = largest_fitting([themes[i].body_size for i in front], stories.text_height, fh)
+    # no room for the picture: the routine alone on the front, the tick-log under it or on the back
+    best = largest_fitting([themes[i].body_size for i in front], stories.routine_height, fh)
     if best is not None:
+        log = stories.has_log(front[best])
         for i in front[best:]:
             card = pdf(_text_only(stories.take(i)), i)
-            if card.pages == 1:
+            if card.pages == 1 or (log and card.pages == 2):
                 return card.keep()
     # front and back; a routine taller than both sides together (with a line's slack for the
     # space dropped at the page break) cannot fit, and is not laid out to find that out

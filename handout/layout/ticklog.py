@@ -176,6 +176,8 @@ class TickLog(Flowable):  # type: ignore[misc]
             if page == 1 and not at_top:
                 return []
             if fit >= min(MIN_FIT_DAYS, self.days):
+                warn("--log", f"this card has room for {fit} of the {self.days} days of the tick-log",
+                     f"choose a bigger --size (5x8, half-letter or a5) for all {self.days}, or ask for --log {fit}")
                 return [self._part(self.first_day, fit)]
             if at_top or page > 1:
                 warn("--log", "there is no room for the tick-log on this card after the routine, so it is left out",
