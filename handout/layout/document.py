@@ -197,7 +197,10 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     the front is used; failing that, the largest with which front and back hold
     it. If even the smallest cannot, say by how much it is too long. A card's
     picture (a flowable that fills the room left) counts with its least height;
-    without room for it, a small card carries it on its back, others leave it out.
+    without room for it, a small card carries it on its back, others leave it
+    out and keep the routine whole on the front. A tick-log takes the room left
+    under the routine, else the back. Each type size is measured at most once
+    (:func:`largest_fitting`), and only the layout kept may warn.
     """
     _, _, fw, fh = g.frame
     _, _, _, bh = g.back_frame
