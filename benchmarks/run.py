@@ -760,9 +760,10 @@ def summary_words(rep: Report) -> list[str]:
         f"BalancedColumns while it searches for page splits.",
         "- Jinja2 expansion and the XML layout-markup parse are small (see the stage table); the topic, the brand and the topic list "
         "are read once per process (keyed by file size and modification time), so in process they cost a few stat() calls.",
-        "- A cold `handout guide` pays, on top of the baseline, for importing Click and Jinja2 and handout's own modules. Parsing the "
-        "topic (PyYAML, markdown-it) and compiling the templates are skipped on a repeat run: both are kept in handout's private "
-        "on-disk cache (see handout/cache.py), keyed by the file and the code that read it.",
+        "- A cold `handout guide` pays, on top of the baseline, for importing Click and Jinja2 and handout's own modules, and for "
+        "first uses: compiling the templates (done in every process: a cache must never hold code), preparing the logo with "
+        "Pillow, and drawing each picture once. Parsing the topic (PyYAML, markdown-it) is skipped on a repeat run: it is kept "
+        "in handout's private on-disk cache (see handout/cache.py), keyed by the file and the code that read it.",
         "",
     ]
 
