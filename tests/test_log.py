@@ -293,8 +293,8 @@ def test_programme_log_days_are_saved(run, tmp_path: Path) -> None:
 
 def test_a_personalised_card_keeps_its_routine_on_the_front_and_every_day_on_the_back(run, tmp_path: Path) -> None:
     """A clinic's logo and a client's box leave no room for the picture on a half-letter front: the
-    routine stays whole there (at a smaller type) and the back holds all 14 days, not a routine's
-    tail and a few days."""
+    routine stays whole there (at a smaller type), and the back holds the picture under the routine's
+    title and then all 14 days of the log, not a routine's tail and a few days."""
     from conftest import write_brand
 
     brand = write_brand(tmp_path / "clinic")
@@ -306,9 +306,22 @@ def test_a_personalised_card_keeps_its_routine_on_the_front_and_every_day_on_the
     assert facts.pages == 2
     front, back = plain(facts.texts[0]), plain(facts.texts[1])
     assert "Sam Lee" in front and "Stop if" in front and "rub your buttock" in front
-    assert "(continued)" not in back and "rub your buttock" not in back
+    assert "rub your buttock" not in back and "Put the ball" not in back
+    assert back.startswith("Ball massage, lying down")  # the title over the picture
     assert days(back) == list(range(1, 15))
-    assert len(tick_boxes(pdfium.PdfDocument(tmp_path / "c.pdf")[1])) == 14
+    boxes = len(tick_boxes(pdfium.PdfDocument(tmp_path / "c.pdf")[1]))
+    assert boxes == 14
+    assert _curves(tmp_path / "c.pdf", 1) - 4 * boxes > 40, "the picture is drawn on the back"
+    assert _curves(tmp_path / "c.pdf", 0) < 10, "and not on the front"
+
+
+def _curves(path: Path, page: int) -> int:
+    """How many Bézier curves a page draws (a built-in picture draws many; a tick box four)."""
+    import pypdf
+    from pypdf.generic import ContentStream
+
+    reader = pypdf.PdfReader(path)
+    return sum(op == b"c" for _, op in ContentStream(reader.pages[page].get_contents(), reader).operations)
 
 
 def test_a_small_card_says_when_its_log_is_shorter_than_asked(run, tmp_path: Path) -> None:

@@ -232,8 +232,17 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
                 card = pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], i)
                 if card.pages == 2:
                     return card.keep()
-    # no room for the picture: the routine alone on the front, the tick-log under it or on the back
+    # no room for the picture on the front: the routine alone there; with a tick-log, the back
+    # holds the picture (with the title) above the log when the log keeps all its days
     best = largest_fitting([themes[i].body_size for i in front], stories.routine_height, fh)
+    if best is not None and stories.has_log(front[best]):
+        i = front[best]
+        story = stories.take(i)
+        back = _picture_above_log(story, fw, bh)
+        if back is not None:
+            card = pdf(back, i)
+            if card.pages == 2:
+                return card.keep()
     if best is not None:
         log = stories.has_log(front[best])
         for i in front[best:]:
@@ -257,6 +266,26 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
         where=where,
         hint="choose a bigger --size (5x8, half-letter or a5), or shorten the steps or the note",
     )
+
+
+def _picture_above_log(story: list[Flowable], width: float, back_h: float) -> list[Flowable] | None:
+    """*story* with the routine on the front and, on the back, its title, its picture and then its
+    tick-log; ``None`` when the story has no picture or log, or the back cannot hold the picture at
+    its least height and every day of the log. The picture takes only the room the log leaves."""
+    pictures = [f for f in story if hasattr(f, "fits")]
+    logs = [f for f in story if getattr(f, "takes_room_left", False)]
+    routine = [f for f in story if not hasattr(f, "fits") and not getattr(f, "takes_room_left", False)]
+    if len(pictures) != 1 or not logs or not routine:
+        return None
+    picture = pictures[0]
+    title = getattr(routine[0], "continued", None)
+    back = [*([title] if title is not None else []), picture, *logs]
+    # the picture counted at its least height, with the space above it and a point to spare for rounding
+    need = stacked_height(back, width, back_h) + picture.pad + 2
+    if need > back_h:
+        return None
+    picture.max_h = min(picture.max_h, picture.min_h + (back_h - need))
+    return [*routine, PageBreak(), *back]
 
 
 def _text_only(story: list[Flowable]) -> list[Flowable]:
