@@ -82,17 +82,8 @@ def merge_warnings(topics: Sequence[Topic]) -> tuple[tuple[Markup, ...], ...]:
             if n == len(tiers):
                 tiers.append([])
             tiers[n].extend(items)
-    seen: list[list[str]] = []
-    out = []
-    for tier in tiers:
-        kept = []
-        for item in tier:
-            words = _words(item).split()
-            if not any(_same(words, other) for other in seen):
-                seen.append(words)
-                kept.append(item)
-        out.append(tuple(kept))
-    return tuple(out)
+    seen: list[list[str]] = []  # shared by the tiers: a line kept in one is not repeated in a later one
+    return tuple(tuple(_unique(tier, seen)) for tier in tiers)
 
 
 def _same(a: list[str], b: list[str]) -> bool:
@@ -110,8 +101,10 @@ def _words(text: Markup) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", plain(text).lower()).split())
 
 
-def _unique(texts: Iterable[Markup]) -> list[Markup]:
-    seen: list[list[str]] = []
+def _unique(texts: Iterable[Markup], seen: list[list[str]] | None = None) -> list[Markup]:
+    """*texts* without the lines that say (nearly) the same as an earlier one, or as one in *seen*
+    (which is extended with the lines kept)."""
+    seen = [] if seen is None else seen
     out = []
     for text in texts:
         words = _words(text).split()

@@ -113,6 +113,20 @@ def build_guide(story: list[Flowable], g: Geometry, brand: Brand, theme: Theme, 
 PICTURE_ON_BACK = ("4x6", "3x5")
 
 
+def _is_picture(f: Flowable) -> bool:
+    """A card's picture: it fills the room left (and says whether it ``fits``)."""
+    return hasattr(f, "fits")
+
+
+def _is_log(f: Flowable) -> bool:
+    """A tick-log: it takes the room left under the routine, else the back."""
+    return bool(getattr(f, "takes_room_left", False))
+
+
+def _without(story: list[Flowable], *kinds: Callable[[Flowable], bool]) -> list[Flowable]:
+    return [f for f in story if not any(kind(f) for kind in kinds)]
+
+
 class _Stories:
     """A card's story at each type size, made and measured at most once.
 
@@ -125,9 +139,7 @@ class _Stories:
         self.themes = themes
         self._width, self._height = width, height
         self._stories: dict[int, list[Flowable]] = {}
-        self._front: dict[int, float] = {}
-        self._text: dict[int, float] = {}
-        self._own: dict[int, float] = {}
+        self._heights: dict[tuple[int, tuple[Callable[[Flowable], bool], ...]], float] = {}
 
     def story(self, i: int) -> list[Flowable]:
         if i not in self._stories:
@@ -139,27 +151,26 @@ class _Stories:
         return self._stories.pop(i, None) or self._make(self.themes[i])
 
     def has_log(self, i: int) -> bool:
-        """Whether the story holds a block that takes the room it finds (a tick-log)."""
-        return any(getattr(f, "takes_room_left", False) for f in self.story(i))
+        return any(_is_log(f) for f in self.story(i))
+
+    def height(self, i: int, *leaving_out: Callable[[Flowable], bool]) -> float:
+        """Height of the story at size *i* without the blocks *leaving_out* names."""
+        key = (i, leaving_out)
+        if key not in self._heights:
+            self._heights[key] = stacked_height(_without(self.story(i), *leaving_out), self._width, self._height)
+        return self._heights[key]
 
     def front_height(self, i: int) -> float:
-        """Height of the routine at size *i*, without the block that takes the room left (a tick-log)."""
-        if i not in self._front:
-            self._front[i] = stacked_height([f for f in self.story(i) if not getattr(f, "takes_room_left", False)], self._width, self._height)
-        return self._front[i]
+        """The routine and its picture (the tick-log takes whatever room is left)."""
+        return self.height(i, _is_log)
 
     def text_height(self, i: int) -> float:
-        """Height of the story at size *i* without its room-filling picture."""
-        if i not in self._text:
-            self._text[i] = stacked_height(_text_only(self.story(i)), self._width, self._height)
-        return self._text[i]
+        """The routine and its tick-log, without the picture."""
+        return self.height(i, _is_picture)
 
     def routine_height(self, i: int) -> float:
-        """Height of the routine alone at size *i*: no picture, no tick-log (which shrinks or stays out)."""
-        if i not in self._own:
-            own = [f for f in _text_only(self.story(i)) if not getattr(f, "takes_room_left", False)]
-            self._own[i] = stacked_height(own, self._width, self._height)
-        return self._own[i]
+        """The routine alone: no picture, no tick-log (which shrinks or stays out)."""
+        return self.height(i, _is_picture, _is_log)
 
 
 def largest_fitting(sizes: Sequence[float], height: Callable[[int], float], room: float) -> int | None:
@@ -224,10 +235,10 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
             if themes[i].body_size < 12.0:
                 break
             story = stories.story(i)
-            if any(hasattr(f, "fits") for f in story) and stories.text_height(i) <= fh:
+            if any(_is_picture(f) for f in story) and stories.text_height(i) <= fh:
                 story = stories.take(i)
-                pictures = [f for f in story if hasattr(f, "fits")]
-                text = _text_only(story)
+                pictures = [f for f in story if _is_picture(f)]
+                text = _without(story, _is_picture)
                 title = getattr(text[0], "continued", None) if text else None
                 card = pdf([*text, PageBreak(), *([title] if title is not None else []), *pictures], i)
                 if card.pages == 2:
@@ -246,7 +257,7 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
     if best is not None:
         log = stories.has_log(front[best])
         for i in front[best:]:
-            card = pdf(_text_only(stories.take(i)), i)
+            card = pdf(_without(stories.take(i), _is_picture), i)
             if card.pages == 1 or (log and card.pages == 2):
                 return card.keep()
     # front and back; a routine taller than both sides together (with a line's slack for the
@@ -255,7 +266,7 @@ def build_card(make_story: Callable[[Theme], list[Flowable]], themes: Sequence[T
         if stories.routine_height(i) > fh + bh + 3 * th.body_size:
             continue
         try:
-            card = pdf(_text_only(stories.take(i)), i)
+            card = pdf(_without(stories.take(i), _is_picture), i)
         except LayoutError:  # the start of the routine is taller than the front
             continue
         if card.pages <= 2:
@@ -272,9 +283,9 @@ def _picture_above_log(story: list[Flowable], width: float, back_h: float) -> li
     """*story* with the routine on the front and, on the back, its title, its picture and then its
     tick-log; ``None`` when the story has no picture or log, or the back cannot hold the picture at
     its least height and every day of the log. The picture takes only the room the log leaves."""
-    pictures = [f for f in story if hasattr(f, "fits")]
-    logs = [f for f in story if getattr(f, "takes_room_left", False)]
-    routine = [f for f in story if not hasattr(f, "fits") and not getattr(f, "takes_room_left", False)]
+    pictures = [f for f in story if _is_picture(f)]
+    logs = [f for f in story if _is_log(f)]
+    routine = _without(story, _is_picture, _is_log)
     if len(pictures) != 1 or not logs or not routine:
         return None
     picture = pictures[0]
@@ -286,11 +297,6 @@ def _picture_above_log(story: list[Flowable], width: float, back_h: float) -> li
         return None
     picture.max_h = min(picture.max_h, picture.min_h + (back_h - need))
     return [*routine, PageBreak(), *back]
-
-
-def _text_only(story: list[Flowable]) -> list[Flowable]:
-    """The story without the pictures that fill the room left (a card's picture)."""
-    return [f for f in story if not hasattr(f, "fits")]
 
 
 class _Card(NamedTuple):

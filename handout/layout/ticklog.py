@@ -177,7 +177,7 @@ class TickLog(Flowable):  # type: ignore[misc]
                 return []
             if fit >= min(MIN_FIT_DAYS, self.days):
                 warn("--log", f"this card has room for {fit} of the {self.days} days of the tick-log",
-                     f"choose a bigger --size (5x8, half-letter or a5) for all {self.days}, or ask for --log {fit}")
+                     f"shorten the note, choose a bigger --size, or ask for --log {fit}")
                 return [self._part(self.first_day, fit)]
             if at_top or page > 1:
                 warn("--log", "there is no room for the tick-log on this card after the routine, so it is left out",
@@ -339,9 +339,7 @@ def element(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
     days_text = el.get("days", "14")
     if not days_text.isdigit() or not 1 <= int(days_text) <= MAX_DAYS:
         b.fail(el, f"<log days='{days_text}'>", f"give the number of days, 1 to {MAX_DAYS}")
-    fit = el.get("fit", "no")
-    if fit not in ("yes", "no"):
-        b.fail(el, f"<log fit='{fit}'>", "use fit=\"yes\" (a card: never split, fit the room on the back) or fit=\"no\"")
+    fit = _yes_no(b, el, "fit", "use fit=\"yes\" (a card: never split, fit the room on the back) or fit=\"no\"")
     words = {key: " ".join(el.get(key, default).split()) or default for key, default in HEAD_TEXT.items()}
     head_el = ET.Element("log")
     entries: list[ET.Element] = []
@@ -360,20 +358,26 @@ def element(b: Builder, el: ET.Element, width: float) -> list[Flowable]:
         sessions = entry.get("sessions", "1")
         if not sessions.isdigit() or not 1 <= int(sessions) <= MAX_SESSIONS:
             b.fail(entry, f"<entry sessions='{sessions}'>", f"give the tick boxes a day, 1 to {MAX_SESSIONS}")
-        other = entry.get("every-other-day", "no")
-        if other not in ("yes", "no"):
-            b.fail(entry, f"<entry every-other-day='{other}'>", "use yes or no")
-        columns.append(Column(str(n) if len(entries) > 1 else "", int(sessions), other == "yes"))
+        other = _yes_no(b, entry, "every-other-day", "use yes or no")
+        columns.append(Column(str(n) if len(entries) > 1 else "", int(sessions), other))
     head = b._children(head_el, width)
     legend = _legend(b, entries, width)
     grid = measure(b.theme, tuple(columns), words, width)
     if grid is None:
         # too many boxes for one grid: one grid per group of routines that fits
-        return _grouped(b, el, entries, columns, head, legend, words, width, int(days_text), fit == "yes")
+        return _grouped(b, el, entries, columns, head, legend, words, width, int(days_text), fit)
     continued = [_continued(b, head), *legend]
-    log = TickLog([*head, *legend], grid, int(days_text), fit=fit == "yes", continued=continued)
+    log = TickLog([*head, *legend], grid, int(days_text), fit=fit, continued=continued)
     log.starts_section = next((str(getattr(f, "_outline", "")) for f in head if getattr(f, "_outline", "")), "")
     return [log]
+
+
+def _yes_no(b: Builder, el: ET.Element, name: str, hint: str) -> bool:
+    """The element's yes/no attribute *name* (default no)."""
+    value = el.get(name, "no")
+    if value not in ("yes", "no"):
+        b.fail(el, f"<{el.tag} {name}='{value}'>", hint)
+    return value == "yes"
 
 
 def _legend(b: Builder, entries: list[ET.Element], width: float) -> list[Flowable]:
